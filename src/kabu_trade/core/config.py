@@ -1,0 +1,96 @@
+"""One settings object for the API, the CLI and the jobs (environment prefix ``KABU_``).
+
+The defaults are the embedded mode: SQLite under ``KABU_DATA_DIR``, an in-process cache and the
+offline demo provider, so a fresh clone runs with no services and no network.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-embedded-default-secret-0000000000"
+
+ProviderName = Literal["demo", "csv", "jquants", "yfinance"]
+JQuantsPlan = Literal["free", "light", "standard", "premium"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KABU_", env_file=None, extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("./data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; unset means SQLite at DATA_DIR/kabu-trade.db"
+    )
+    redis_url: str | None = Field(default=None, description="unset means an in-process cache")
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    access_token_minutes: int = Field(default=60 * 12, ge=1)
+
+    data_source: ProviderName = "demo"
+    demo_symbols: int = Field(default=320, ge=10, le=4000)
+    demo_start: date = date(2022, 1, 4)
+    demo_end: date | None = Field(default=None, description="last demo session; unset means today")
+    history_start: date | None = Field(
+        default=None, description="first date a real provider fetches; unset means 3 years back"
+    )
+    universe: list[str] = Field(default_factory=list, description="codes for per-symbol providers")
+
+    jquants_api_key: SecretStr | None = None
+    jquants_plan: JQuantsPlan = "free"
+
+    cache_ttl_seconds: int = Field(default=300, ge=1)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=900, ge=1)
+
+    scheduler_enabled: bool = False
+    sync_after_close_minutes: int = Field(default=45, ge=0, description="minutes after the 15:30 close")
+    sync_lock_seconds: int = Field(default=3600, ge=60)
+
+    log_level: str = "INFO"
+    log_json: bool = True
+    cors_origins: list[str] = Field(default_factory=list)
+
+    @field_validator("universe", mode="before")
+    @classmethod
+    def _split_codes(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [c.strip() for c in value.replace(" ", ",").split(",") if c.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> Settings:
+        if self.env == "production":
+            secret = self.secret_key.get_secret_value()
+            if secret == DEFAULT_SECRET or len(secret) < 32:
+                raise ValueError(
+                    "KABU_SECRET_KEY must be set to a random value of at least 32 characters in production"
+                )
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'kabu-trade.db').resolve()}"
+
+    @property
+    def is_embedded_database(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    @property
+    def effective_history_start(self) -> date:
+        if self.history_start:
+            return self.history_start
+        today = date.today()
+        return today.replace(year=today.year - 3)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

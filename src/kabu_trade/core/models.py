@@ -1,0 +1,7 @@
+"""Every table, imported in one place so that Alembic and tests see the whole metadata."""
+
+from kabu_trade.auth.models import SetupToken, User
+from kabu_trade.core.db import Base
+from kabu_trade.market.models import DailyBar, Fundamental, JobLock, Stock, SyncRun
+
+__all__ = ["Base", "DailyBar", "Fundamental", "JobLock", "SetupToken", "Stock", "SyncRun", "User"]
