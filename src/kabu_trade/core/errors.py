@@ -84,8 +84,7 @@ def install_error_handlers(app: FastAPI) -> None:
         field = ".".join(loc[1:]) if len(loc) > 1 else (loc[0] if loc else None)
         detail = f"{field}: {first.get('msg', 'invalid value')}" if field else str(first.get("msg"))
         issues = [
-            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg")}
-            for e in errors
+            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg")} for e in errors
         ]
         return JSONResponse(_body("validation_error", detail, field, errors=issues), status_code=422)
 

@@ -116,14 +116,3 @@ class SyncRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
     # Who started it: null for the scheduler; a user id for a manual sync.
     triggered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-
-
-class JobLock(Base):
-    """A named lease: the daily sync runs in one process at a time, across every API process."""
-
-    __tablename__ = "job_locks"
-
-    name: Mapped[str] = mapped_column(String(50), primary_key=True)
-    holder: Mapped[str] = mapped_column(String(200))
-    acquired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,44 @@
+"""The current user, from the bearer token; every protected route depends on it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import jwt
+from fastapi import Depends
+from fastapi.security import OAuth2PasswordBearer
+
+from kabu_trade.auth import repository
+from kabu_trade.auth.models import User
+from kabu_trade.core.deps import SessionDep, SettingsDep
+from kabu_trade.core.errors import Forbidden, Unauthorized
+from kabu_trade.core.security import decode_access_token
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+def current_user(
+    token: Annotated[str | None, Depends(oauth2_scheme)], session: SessionDep, settings: SettingsDep
+) -> User:
+    if not token:
+        raise Unauthorized("Sign in first: this endpoint needs a bearer token.", headers=_CHALLENGE)
+    try:
+        payload = decode_access_token(token, settings.secret_key.get_secret_value())
+        user_id = int(payload["sub"])
+    except (jwt.PyJWTError, ValueError, KeyError):
+        raise Unauthorized("The token is invalid or expired; sign in again.", headers=_CHALLENGE) from None
+    user = repository.get_user(session, user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized("The account of this token no longer exists.", headers=_CHALLENGE)
+    return user
+
+
+def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
+    if not user.is_admin:
+        raise Forbidden("Only an administrator may do this.")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+AdminUser = Annotated[User, Depends(admin_user)]

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from kabu_trade.auth import service
+from kabu_trade.auth.deps import AdminUser, CurrentUser
+from kabu_trade.auth.models import User
+from kabu_trade.auth.schemas import SetupCreate, SetupStatus, TokenRead, UserCreate, UserRead, UserUpdate
+from kabu_trade.auth.throttle import LoginThrottle
+from kabu_trade.core.config import Settings
+from kabu_trade.core.deps import CacheDep, SessionDep, SettingsDep
+from kabu_trade.core.errors import AppError
+from kabu_trade.core.security import create_access_token
+
+auth_router = APIRouter(prefix="/auth", tags=["auth"])
+users_router = APIRouter(prefix="/users", tags=["users"])
+
+
+def _token_for(user: User, settings: Settings) -> TokenRead:
+    token, expires = create_access_token(
+        str(user.id), settings.secret_key.get_secret_value(), settings.access_token_minutes
+    )
+    return TokenRead(access_token=token, expires_at=expires)
+
+
+@auth_router.post("/token", response_model=TokenRead, summary="Sign in (OAuth2 password form)")
+def sign_in(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
+    session: SessionDep,
+    cache: CacheDep,
+    settings: SettingsDep,
+) -> TokenRead:
+    throttle = LoginThrottle(cache, settings.login_max_failures, settings.login_window_seconds)
+    client = request.client.host if request.client else "unknown"
+    throttle.check(form.username, client)
+    try:
+        user = service.authenticate(session, form.username, form.password)
+    except AppError:
+        throttle.record_failure(form.username, client)
+        raise
+    throttle.record_success(form.username)
+    return _token_for(user, settings)
+
+
+@auth_router.get("/setup", response_model=SetupStatus, summary="Whether the first account can be created")
+def setup_status(session: SessionDep) -> SetupStatus:
+    return SetupStatus(needed=service.setup_needed(session))
+
+
+@auth_router.post(
+    "/setup",
+    response_model=TokenRead,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create the first (administrator) account with the one-time setup token",
+)
+def setup_first_account(body: SetupCreate, session: SessionDep, settings: SettingsDep) -> TokenRead:
+    user = service.create_first_account(session, body.setup_token, body.username, body.password)
+    return _token_for(user, settings)
+
+
+@users_router.get("/me", response_model=UserRead)
+def read_me(user: CurrentUser) -> User:
+    return user
+
+
+@users_router.patch("/me", response_model=UserRead)
+def update_me(body: UserUpdate, user: CurrentUser, session: SessionDep) -> User:
+    return service.update_user(session, user, body)
+
+
+@users_router.post(
+    "",
+    response_model=UserRead,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an account (administrators only)",
+)
+def create_user(body: UserCreate, _admin: AdminUser, session: SessionDep) -> User:
+    return service.create_user(session, body.username, body.password, is_admin=body.is_admin)

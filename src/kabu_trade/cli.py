@@ -1,0 +1,269 @@
+"""The ``kabu-trade`` command: serve, migrate, sync market data, manage users."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kabu_trade.core.config import Settings
+from kabu_trade.core.context import AppContext, build_context
+from kabu_trade.core.errors import AppError
+
+app = typer.Typer(help="kabu-trade: policy-driven research on Japanese equities.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+users_app = typer.Typer(help="Accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        err.print(f"[red]Configuration error[/red] ({where}): {first['msg']}")
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def _context() -> Iterator[AppContext]:
+    """A context for one command; an AppError becomes a message and exit code 1, not a traceback."""
+    context = build_context(_settings())
+    try:
+        yield context
+    except AppError as exc:
+        where = f" ({exc.field})" if exc.field else ""
+        err.print(f"[red]Error{where}:[/red] {exc.detail}")
+        raise typer.Exit(1) from None
+    finally:
+        context.close()
+
+
+# --- serve --------------------------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="processes (PostgreSQL + Redis only)")] = 1,
+) -> None:
+    """Serve the API (and the web app) — migrating and loading the demo universe first when embedded."""
+    import uvicorn
+
+    from kabu_trade.core.logging import configure_logging
+    from kabu_trade.main import SchemaNotReady, prepare_database
+
+    settings = _settings()
+    configure_logging(settings.log_level, settings.log_json)
+    if workers > 1 and settings.is_embedded_database:
+        err.print("[red]--workers > 1 needs KABU_DATABASE_URL (PostgreSQL) and KABU_REDIS_URL.[/red]")
+        raise typer.Exit(2)
+    with _context() as context:
+        try:
+            prepare_database(context)
+        except SchemaNotReady as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from None
+        if settings.data_source == "demo" and _is_empty(context):
+            out.print("First start: generating the offline demo universe (fictional companies)…")
+            _run_sync(context, None, replace=False, csv_files={})
+    out.print(f"kabu-trade on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(
+        "kabu_trade.main:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        timeout_graceful_shutdown=20,
+        proxy_headers=True,
+    )
+
+
+def _is_empty(context: AppContext) -> bool:
+    from kabu_trade.core.db import session_scope
+    from kabu_trade.market import repository
+
+    with session_scope(context.sessions) as session:
+        return repository.latest_bar_date(session) is None
+
+
+# --- db -----------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Migrate the schema up to REVISION (default: the newest)."""
+    from kabu_trade.core import migrate
+
+    with _context() as context:
+        migrate.upgrade(context.engine, revision)
+        out.print(f"Database at revision {migrate.current_revision(context.engine)}.")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="target, e.g. -1 or base")]) -> None:
+    """Migrate the schema down to REVISION."""
+    from kabu_trade.core import migrate
+
+    with _context() as context:
+        migrate.downgrade(context.engine, revision)
+        out.print(f"Database at revision {migrate.current_revision(context.engine)}.")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the schema revision of the database and of the code."""
+    from kabu_trade.core import migrate
+
+    with _context() as context:
+        out.print(f"database: {migrate.current_revision(context.engine)}  code: {migrate.head_revision()}")
+
+
+# --- sync ---------------------------------------------------------------------------------------
+
+
+@app.command()
+def sync(
+    source: Annotated[
+        str | None, typer.Option(help="demo | csv | jquants | yfinance (default: KABU_DATA_SOURCE)")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="last date to fetch, YYYY-MM-DD (default: last close)")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="delete demo data before loading real data (or the reverse)")
+    ] = False,
+    bars: Annotated[
+        Path | None, typer.Option(help="csv source: daily bars file", exists=True, dir_okay=False)
+    ] = None,
+    fundamentals: Annotated[
+        Path | None, typer.Option(help="csv source: fundamentals file", exists=True, dir_okay=False)
+    ] = None,
+    stocks: Annotated[
+        Path | None, typer.Option(help="csv source: stocks file", exists=True, dir_okay=False)
+    ] = None,
+) -> None:
+    """Fetch what is missing from the data source: incremental, idempotent and resumable."""
+    end = _parse_date(until, "--until") if until else None
+    with _context() as context:
+        _require_schema(context)
+        _run_sync(
+            context,
+            source,
+            replace=replace,
+            until=end,
+            csv_files={"csv_bars": bars, "csv_fundamentals": fundamentals, "csv_stocks": stocks},
+        )
+
+
+def _parse_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        err.print(f"[red]{option}: {value!r} is not a date (YYYY-MM-DD).[/red]")
+        raise typer.Exit(2) from None
+
+
+def _require_schema(context: AppContext) -> None:
+    from kabu_trade.main import SchemaNotReady, prepare_database
+
+    try:
+        prepare_database(context)
+    except SchemaNotReady as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+
+
+def _run_sync(
+    context: AppContext,
+    source: str | None,
+    *,
+    replace: bool,
+    csv_files: dict[str, Any],
+    until: date | None = None,
+) -> None:
+    from kabu_trade.market.providers.factory import create_provider
+    from kabu_trade.market.sync import MarketSync
+
+    provider = create_provider(context.settings, source, **{k: v for k, v in csv_files.items() if v})
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[label]}"),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns, console=err, transient=False) as progress:
+            task = progress.add_task(f"sync {provider.name}", total=None, label="")
+            update: Callable[[int, int, str], None] = lambda done, total, label: progress.update(
+                task, completed=done, total=total, label=label
+            )
+            report = MarketSync(context, provider, progress=update).run(until=until, purge_other=replace)
+    finally:
+        provider.close()
+    table = Table(title=f"Sync {report.source} #{report.run_id}: {report.status}", show_header=False)
+    for label, value in (
+        ("period", f"{report.from_date or '-'} … {report.to_date or '-'}"),
+        ("stocks", report.stocks),
+        ("daily bars", report.bars),
+        ("disclosures", report.fundamentals),
+        ("steps", f"{report.steps_done}/{report.steps_total}"),
+    ):
+        table.add_row(label, str(value))
+    out.print(table)
+
+
+# --- users --------------------------------------------------------------------------------------
+
+
+@users_app.command("create")
+def users_create(
+    name: Annotated[str, typer.Argument(help="user name: 3–64 letters, digits, _ . -")],
+    admin: Annotated[bool, typer.Option("--admin", help="may manage users and start syncs")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input")
+    ] = False,
+) -> None:
+    """Create an account. The password comes from standard input, never from the command line."""
+    from kabu_trade.auth import service
+    from kabu_trade.auth.schemas import UserCreate
+    from kabu_trade.core.db import session_scope
+
+    if not password_stdin:
+        err.print(
+            "[red]Pass --password-stdin and pipe the password in (it never goes on the command line).[/red]"
+        )
+        raise typer.Exit(2)
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        body = UserCreate(username=name, password=password, is_admin=admin)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        err.print(f"[red]{first['loc'][0]}: {first['msg']}[/red]")
+        raise typer.Exit(2) from None
+    with _context() as context:
+        _require_schema(context)
+        with session_scope(context.sessions) as session:
+            user = service.create_user(session, body.username, body.password, is_admin=body.is_admin)
+            out.print(f"Created user {user.username!r} (id {user.id}{', admin' if user.is_admin else ''}).")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,39 @@
+"""What a running kabu-trade holds: settings, the database engine and the cache.
+
+The API keeps one on ``app.state.context``; the CLI and the jobs build their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kabu_trade.core.cache import Cache, create_cache
+from kabu_trade.core.config import Settings
+from kabu_trade.core.db import create_db_engine, create_session_factory
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    cache: Cache
+
+    def close(self) -> None:
+        self.cache.close()
+        self.engine.dispose()
+
+
+def build_context(settings: Settings, cache: Cache | None = None) -> AppContext:
+    if settings.is_embedded_database:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_db_engine(settings.effective_database_url)
+    return AppContext(
+        settings=settings,
+        engine=engine,
+        sessions=create_session_factory(engine),
+        cache=cache or create_cache(settings.redis_url),
+    )

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from kabu_trade import __version__
+from kabu_trade.core import migrate
+from kabu_trade.core.deps import ContextDep
+from kabu_trade.market import repository
+from kabu_trade.market.models import SyncRun
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", summary="Liveness and readiness: database, cache and data freshness")
+def health(context: ContextDep) -> JSONResponse:
+    body: dict[str, Any] = {"status": "ok", "version": __version__}
+    database: dict[str, Any] = {"backend": context.engine.dialect.name}
+    try:
+        with context.sessions() as session:
+            session.execute(text("SELECT 1"))
+            database["ok"] = True
+            database["revision"] = migrate.current_revision(context.engine)
+            database["up_to_date"] = database["revision"] == migrate.head_revision()
+            sources = repository.data_sources(session)
+            last_run = session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
+            body["data"] = {
+                "sources": sources,
+                "demo": "demo" in sources,
+                "latest_bar_date": repository.latest_bar_date(session),
+                "last_sync": None
+                if last_run is None
+                else {
+                    "id": last_run.id,
+                    "status": last_run.status,
+                    "source": last_run.source,
+                    "started_at": last_run.started_at,
+                    "finished_at": last_run.finished_at,
+                    "steps_done": last_run.steps_done,
+                    "steps_total": last_run.steps_total,
+                    "error": last_run.error,
+                },
+            }
+    except SQLAlchemyError as exc:
+        database.update(ok=False, error=type(exc).__name__)
+    cache_ok = context.cache.ping()
+    body["database"] = database
+    body["cache"] = {"backend": context.cache.backend, "ok": cache_ok}
+    if not database.get("ok"):
+        body["status"] = "error"
+    elif not cache_ok or not database.get("up_to_date"):
+        body["status"] = "degraded"
+    return JSONResponse(jsonable_encoder(body), status_code=503 if body["status"] == "error" else 200)

@@ -1,0 +1,121 @@
+"""``create_app()``: the FastAPI application for the API (and, embedded, the web app)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from kabu_trade import __version__
+from kabu_trade.auth import service as auth_service
+from kabu_trade.auth.router import auth_router, users_router
+from kabu_trade.core import migrate
+from kabu_trade.core.config import Settings, get_settings
+from kabu_trade.core.context import AppContext, build_context
+from kabu_trade.core.db import session_scope
+from kabu_trade.core.errors import install_error_handlers
+from kabu_trade.core.health import router as health_router
+from kabu_trade.core.logging import RequestContextMiddleware, configure_logging
+from kabu_trade.market.router import router as stocks_router
+from kabu_trade.market.scheduler import scheduler_loop
+from kabu_trade.market.sync_router import router as sync_router
+
+log = structlog.get_logger(__name__)
+API_PREFIX = "/api/v1"
+
+
+class SchemaNotReady(RuntimeError):
+    pass
+
+
+def prepare_database(context: AppContext) -> None:
+    """Embedded SQLite migrates itself; a server database must be migrated by the operator
+    (``kabu-trade db upgrade``, a deploy step) so that two processes never migrate at once."""
+    if context.settings.is_embedded_database:
+        migrate.upgrade(context.engine)
+    elif not migrate.is_up_to_date(context.engine):
+        raise SchemaNotReady(
+            f"The database schema is at {migrate.current_revision(context.engine)!r}, the code needs "
+            f"{migrate.head_revision()!r}: run `kabu-trade db upgrade` first."
+        )
+
+
+def announce_setup_token(context: AppContext) -> None:
+    with session_scope(context.sessions) as session:
+        token = auth_service.issue_setup_token(session)
+    if token:
+        log.warning(
+            "setup_token",
+            message="No account exists yet. Create the first one in the web app or with "
+            "POST /api/v1/auth/setup using this one-time token (valid 24 h).",
+            setup_token=token,
+        )
+
+
+def create_app(settings: Settings | None = None, context: AppContext | None = None) -> FastAPI:
+    settings = settings or (context.settings if context else get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_context = context is None
+        ctx = context or build_context(settings)
+        app.state.context = ctx
+        prepare_database(ctx)
+        announce_setup_token(ctx)
+        scheduler = asyncio.create_task(scheduler_loop(ctx)) if settings.scheduler_enabled else None
+        log.info(
+            "startup",
+            version=__version__,
+            database=ctx.engine.dialect.name,
+            cache=ctx.cache.backend,
+            source=settings.data_source,
+        )
+        try:
+            yield
+        finally:
+            if scheduler:
+                scheduler.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await scheduler
+            if own_context:
+                ctx.close()
+            log.info("shutdown")
+
+    app = FastAPI(
+        title="kabu-trade API",
+        version=__version__,
+        summary="Policy-driven, explainable research on Japanese equities.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+    )
+    if context is not None:
+        app.state.context = context
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["x-request-id"],
+        )
+    app.add_middleware(RequestContextMiddleware)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (health_router, auth_router, users_router, stocks_router, sync_router):
+        api.include_router(router)
+    app.include_router(api)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Entry point for ``uvicorn --factory kabu_trade.main:app_factory``."""
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    return create_app(settings)

@@ -1,0 +1,190 @@
+"""Every market-data query. Services call these; nothing else touches the market tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import case, delete, distinct, func, or_, select
+from sqlalchemy.orm import Session
+
+from kabu_trade.core.bulk import upsert
+from kabu_trade.core.db import utcnow
+from kabu_trade.market.models import DailyBar, Fundamental, Stock
+from kabu_trade.market.providers.base import BAR_COLUMNS, FUNDAMENTAL_COLUMNS
+from kabu_trade.market.text import normalize_search, stock_search_text
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_stocks(
+    session: Session,
+    q: str | None,
+    sector: str | None,
+    market: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Stock], int]:
+    query = select(Stock).where(Stock.listed.is_(True))
+    order: list[Any] = [Stock.code]
+    if q and (needle := normalize_search(q)):
+        pattern = _escape_like(needle)
+        code_prefix = Stock.code.like(f"{pattern.upper()}%", escape="\\")
+        query = query.where(or_(code_prefix, Stock.search_text.like(f"%{pattern}%", escape="\\")))
+        order.insert(0, case((code_prefix, 0), else_=1))
+    if sector:
+        query = query.where(or_(Stock.sector_code == sector, Stock.sector_name == sector))
+    if market:
+        query = query.where(Stock.market == market.lower())
+    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    # Codes that start with the query rank first, then by code.
+    rows = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+def get_stock(session: Session, code: str) -> Stock | None:
+    return session.get(Stock, code.upper())
+
+
+def data_sources(session: Session) -> list[str]:
+    return sorted(session.scalars(select(distinct(Stock.source))).all())
+
+
+def stock_codes(session: Session, source: str | None = None) -> list[str]:
+    query = select(Stock.code).order_by(Stock.code)
+    if source:
+        query = query.where(Stock.source == source)
+    return list(session.scalars(query).all())
+
+
+def latest_bar_date(session: Session, code: str | None = None) -> date | None:
+    query = select(func.max(DailyBar.date))
+    if code:
+        query = query.where(DailyBar.code == code)
+    return session.scalar(query)
+
+
+def latest_bar_dates(session: Session) -> dict[str, date]:
+    rows = session.execute(select(DailyBar.code, func.max(DailyBar.date)).group_by(DailyBar.code)).all()
+    return {code: day for code, day in rows}
+
+
+def latest_disclosure_date(session: Session) -> date | None:
+    return session.scalar(select(func.max(Fundamental.disclosed_date)))
+
+
+def bars_frame(
+    session: Session, code: str, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
+    query = select(
+        DailyBar.date,
+        DailyBar.open,
+        DailyBar.high,
+        DailyBar.low,
+        DailyBar.close,
+        DailyBar.volume,
+        DailyBar.turnover,
+        DailyBar.adj_factor,
+    ).where(DailyBar.code == code)
+    if start:
+        query = query.where(DailyBar.date >= start)
+    if end:
+        query = query.where(DailyBar.date <= end)
+    rows = session.execute(query.order_by(DailyBar.date)).all()
+    return pd.DataFrame(rows, columns=[c for c in BAR_COLUMNS if c != "code"])
+
+
+def split_events(session: Session, code: str, after: date | None = None) -> list[tuple[date, float]]:
+    """The dates on which a split factor other than 1 took effect (few per stock, if any)."""
+    query = select(DailyBar.date, DailyBar.adj_factor).where(
+        DailyBar.code == code, DailyBar.adj_factor != 1.0, DailyBar.adj_factor.is_not(None)
+    )
+    if after:
+        query = query.where(DailyBar.date > after)
+    return [(d, float(f)) for d, f in session.execute(query.order_by(DailyBar.date)).all()]
+
+
+def last_two_closes(session: Session, code: str) -> list[tuple[date, float | None, float]]:
+    rows = session.execute(
+        select(DailyBar.date, DailyBar.close, DailyBar.adj_factor)
+        .where(DailyBar.code == code, DailyBar.close.is_not(None))
+        .order_by(DailyBar.date.desc())
+        .limit(2)
+    ).all()
+    return [(d, c, float(f or 1.0)) for d, c, f in rows]
+
+
+def fundamentals_frame(session: Session, code: str) -> pd.DataFrame:
+    columns = [getattr(Fundamental, c) for c in FUNDAMENTAL_COLUMNS]
+    rows = session.execute(
+        select(*columns).where(Fundamental.code == code).order_by(Fundamental.disclosed_date, Fundamental.id)
+    ).all()
+    return pd.DataFrame(rows, columns=FUNDAMENTAL_COLUMNS)
+
+
+def closes_on(session: Session, code: str, days: Sequence[date]) -> dict[date, float]:
+    """The last raw close on or before each of ``days`` (one query)."""
+    if not days:
+        return {}
+    frame = bars_frame(session, code, start=None, end=max(days))[["date", "close"]].dropna()
+    if frame.empty:
+        return {}
+    series = frame.set_index("date")["close"]
+    wanted = pd.Index(sorted(set(days)))
+    aligned = series.reindex(series.index.union(wanted)).ffill().reindex(wanted)
+    return {d: float(v) for d, v in aligned.items() if pd.notna(v)}
+
+
+# --- writes (set-based) -----------------------------------------------------------------------
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    # NaN → None so the database stores NULL; numpy scalars → Python scalars.
+    cleaned = frame.astype(object).where(pd.notna(frame), None)
+    return cleaned.to_dict(orient="records")  # type: ignore[return-value]
+
+
+def upsert_stocks(session: Session, frame: pd.DataFrame, source: str) -> int:
+    if frame.empty:
+        return 0
+    rows = _records(frame)
+    now = utcnow()
+    for row in rows:
+        row["code"] = str(row["code"]).upper()
+        row["lot_size"] = int(row["lot_size"] or 100)
+        row["source"] = source
+        row["listed"] = True
+        row["updated_at"] = now
+        row["search_text"] = stock_search_text(row["code"], row["name"], row["name_kana"], row["name_en"])
+    return upsert(session, Stock.__table__, rows, key=["code"])  # type: ignore[arg-type]
+
+
+def upsert_bars(session: Session, frame: pd.DataFrame) -> int:
+    if frame.empty:
+        return 0
+    frame = frame.assign(adj_factor=frame["adj_factor"].fillna(1.0))
+    return upsert(session, DailyBar.__table__, _records(frame[BAR_COLUMNS]), key=["code", "date"])  # type: ignore[arg-type]
+
+
+def upsert_fundamentals(session: Session, frame: pd.DataFrame) -> int:
+    if frame.empty:
+        return 0
+    return upsert(
+        session,
+        Fundamental.__table__,  # type: ignore[arg-type]
+        _records(frame[FUNDAMENTAL_COLUMNS]),
+        key=["code", "disclosed_date", "period_type", "period_end"],
+    )
+
+
+def delete_source(session: Session, source: str) -> int:
+    """Remove every stock of ``source`` (bars and fundamentals go with them by cascade)."""
+    codes = select(Stock.code).where(Stock.source == source).scalar_subquery()
+    session.execute(delete(Fundamental).where(Fundamental.code.in_(codes)))
+    session.execute(delete(DailyBar).where(DailyBar.code.in_(codes)))
+    result = session.execute(delete(Stock).where(Stock.source == source))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,213 @@
+"""Stock reads: search, detail, prices, financials. Cached per market generation (bumped by sync)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, timedelta
+from typing import Any, Literal
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from kabu_trade.core.cache import Cache, cached_json, market_generation
+from kabu_trade.core.errors import InvalidInput, NotFound
+from kabu_trade.market import repository
+from kabu_trade.market.adjustments import adjust_bars, fundamental_ratios, later_split_multiplier
+from kabu_trade.market.models import Stock
+from kabu_trade.market.schemas import FundamentalsSummary, StockItem
+
+Period = Literal["1m", "3m", "6m", "1y", "2y", "5y", "max"]
+PERIOD_DAYS: dict[str, int | None] = {
+    "1m": 31,
+    "3m": 92,
+    "6m": 183,
+    "1y": 366,
+    "2y": 731,
+    "5y": 1827,
+    "max": None,
+}
+
+
+class StockReads:
+    """Read side of the market domain for one request (session) and the shared cache."""
+
+    def __init__(self, session: Session, cache: Cache, ttl: int) -> None:
+        self.session = session
+        self.cache = cache
+        self.ttl = ttl
+
+    def _key(self, *parts: Any) -> str:
+        digest = hashlib.sha1(json.dumps(parts, default=str).encode()).hexdigest()[:20]
+        return f"market:{market_generation(self.cache)}:{parts[0]}:{digest}"
+
+    def _stock(self, code: str) -> Stock:
+        stock = repository.get_stock(self.session, code.strip())
+        if stock is None:
+            raise NotFound(f"No stock with code {code!r}.", field="code")
+        return stock
+
+    def search(
+        self, q: str | None, sector: str | None, market: str | None, limit: int, offset: int
+    ) -> dict[str, Any]:
+        def compute() -> dict[str, Any]:
+            rows, total = repository.search_stocks(self.session, q, sector, market, limit, offset)
+            return {
+                "items": [stock_item(s).model_dump() for s in rows],
+                "total": total,
+                "limit": limit,
+                "offset": offset,
+                "demo": "demo" in repository.data_sources(self.session),
+            }
+
+        return cached_json(
+            self.cache, self._key("search", q, sector, market, limit, offset), self.ttl, compute
+        )
+
+    def detail(self, code: str) -> dict[str, Any]:
+        return cached_json(
+            self.cache, self._key("detail", code.upper()), self.ttl, lambda: self._detail(self._stock(code))
+        )
+
+    def _detail(self, stock: Stock) -> dict[str, Any]:
+        closes = repository.last_two_closes(self.session, stock.code)
+        as_of = closes[0][0] if closes else None
+        last_close = closes[0][1] if closes else None
+        previous = None
+        if len(closes) == 2 and closes[1][1] is not None:
+            # The latest bar's own factor converts the previous raw close to today's basis.
+            previous = closes[1][1] * closes[0][2]
+        change = round(last_close - previous, 4) if last_close is not None and previous else None
+        change_pct = round(change / previous * 100, 4) if change is not None and previous else None
+        return {
+            **stock_item(stock).model_dump(),
+            "as_of": as_of,
+            "last_close": last_close,
+            "previous_close": round(previous, 4) if previous is not None else None,
+            "change": change,
+            "change_pct": change_pct,
+            "fundamentals": self._summary(stock.code, last_close),
+        }
+
+    def _summary(self, code: str, last_close: float | None) -> dict[str, Any] | None:
+        disclosures = repository.fundamentals_frame(self.session, code)
+        if disclosures.empty:
+            return None
+        # Bring per-share figures disclosed before a later split onto today's share basis.
+        multiplier = later_split_multiplier(
+            disclosures["disclosed_date"], repository.split_events(self.session, code)
+        )
+        today_basis = disclosures.copy()
+        for column in ("eps", "forecast_eps", "bps", "dps", "forecast_dps"):
+            today_basis[column] = today_basis[column] * multiplier
+        today_basis["shares_outstanding"] = today_basis["shares_outstanding"] / multiplier
+        price = pd.Series([last_close] * len(today_basis), dtype=float)
+        ratios = fundamental_ratios(today_basis, price).iloc[-1]
+        last = today_basis.iloc[-1]
+        fy = today_basis[today_basis["period_type"] == "FY"]
+        shares = last["shares_outstanding"]
+        summary = FundamentalsSummary(
+            disclosed_date=last["disclosed_date"],
+            period_type=last["period_type"],
+            period_end=last["period_end"],
+            eps=_num(fy["eps"].iloc[-1]) if not fy.empty else None,
+            forecast_eps=_num(last["forecast_eps"]),
+            bps=_num(today_basis["bps"].ffill().iloc[-1]),
+            forecast_dps=_num(last["forecast_dps"]),
+            market_cap=_num(last_close * shares) if last_close is not None and pd.notna(shares) else None,
+            **{
+                k: _num(ratios[k])
+                for k in (
+                    "per",
+                    "forward_per",
+                    "pbr",
+                    "roe",
+                    "dividend_yield",
+                    "equity_ratio",
+                    "payout_ratio",
+                )
+            },
+        )
+        return summary.model_dump()
+
+    def prices(
+        self, code: str, period: Period | None, start: date | None, end: date | None, adjusted: bool
+    ) -> dict[str, Any]:
+        if start and end and start > end:
+            raise InvalidInput(f"'from' ({start}) is after 'to' ({end}).", field="from")
+        stock = self._stock(code)
+
+        def compute() -> dict[str, Any]:
+            first, last = self._window(stock.code, period, start, end)
+            bars = repository.bars_frame(self.session, stock.code, first, last)
+            if adjusted:
+                bars = adjust_bars(bars, repository.split_events(self.session, stock.code, after=first))
+            items = bars[["date", "open", "high", "low", "close", "volume"]].round(4)
+            return {
+                "code": stock.code,
+                "adjusted": adjusted,
+                "period": None if (start or end) else (period or "1y"),
+                "from": first,
+                "to": last,
+                "items": items.astype(object).where(pd.notna(items), None).to_dict(orient="records"),
+                "demo": stock.source == "demo",
+            }
+
+        key = self._key("prices", stock.code, period, start, end, adjusted)
+        return cached_json(self.cache, key, self.ttl, compute)
+
+    def _window(
+        self, code: str, period: Period | None, start: date | None, end: date | None
+    ) -> tuple[date | None, date | None]:
+        if start or end:
+            return start, end
+        latest = repository.latest_bar_date(self.session, code)
+        days = PERIOD_DAYS[period or "1y"]
+        if latest is None or days is None:
+            return None, latest
+        return latest - timedelta(days=days), latest
+
+    def financials(self, code: str) -> dict[str, Any]:
+        stock = self._stock(code)
+
+        def compute() -> dict[str, Any]:
+            disclosures = repository.fundamentals_frame(self.session, stock.code)
+            items: list[dict[str, Any]] = []
+            if not disclosures.empty:
+                closes = repository.closes_on(self.session, stock.code, list(disclosures["disclosed_date"]))
+                prices = disclosures["disclosed_date"].map(closes).astype(float)
+                ratios = fundamental_ratios(disclosures, prices)
+                merged = pd.concat([disclosures.reset_index(drop=True), ratios], axis=1)
+                merged["operating_margin"] = (
+                    merged["operating_profit"] / merged["sales"].where(merged["sales"] > 0) * 100
+                ).round(4)
+                items = merged.astype(object).where(pd.notna(merged), None).to_dict(orient="records")
+            closes_now = repository.last_two_closes(self.session, stock.code)
+            last_close = closes_now[0][1] if closes_now else None
+            return {
+                "code": stock.code,
+                "latest": self._summary(stock.code, last_close),
+                "items": items,
+                "demo": stock.source == "demo",
+            }
+
+        return cached_json(self.cache, self._key("financials", stock.code), self.ttl, compute)
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 4)
+
+
+def stock_item(stock: Stock) -> StockItem:
+    return StockItem(
+        code=stock.code,
+        name=stock.name,
+        name_kana=stock.name_kana,
+        name_en=stock.name_en,
+        sector=stock.sector_name,
+        sector_code=stock.sector_code,
+        market=stock.market,
+        lot_size=stock.lot_size,
+        source=stock.source,
+        demo=stock.source == "demo",
+    )

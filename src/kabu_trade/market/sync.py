@@ -1,0 +1,233 @@
+"""Market sync: fetch only what is missing, write it set-based, one trading-day chunk at a time.
+
+- Incremental: each stock continues from its own last stored bar; disclosures from the last one.
+- Idempotent: rows are upserted on their natural keys, so running twice changes nothing.
+- Resumable: each chunk of days is one transaction (never half a day), so an interrupted sync keeps
+  the chunks it finished and the next run starts after them. A failed chunk leaves the data as it
+  was before that chunk.
+- One at a time: a lease in the database keeps two processes from syncing at once.
+- Demo and real data never mix: a real source refuses to write into a database holding demo data
+  unless told to remove the demo data first (and vice versa).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kabu_trade.core.cache import bump_market_generation
+from kabu_trade.core.context import AppContext
+from kabu_trade.core.db import session_scope, utcnow
+from kabu_trade.core.errors import AppError, Conflict, SourceError
+from kabu_trade.core.locks import LeaseLock
+from kabu_trade.market import repository
+from kabu_trade.market.calendar import last_completed_session, sessions_between
+from kabu_trade.market.models import SyncRun
+from kabu_trade.market.providers.base import MarketDataProvider
+from kabu_trade.market.providers.factory import provider_end
+
+log = structlog.get_logger(__name__)
+SYNC_LOCK = "market-sync"
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class SyncReport:
+    run_id: int
+    source: str
+    status: str = "running"
+    from_date: date | None = None
+    to_date: date | None = None
+    stocks: int = 0
+    bars: int = 0
+    fundamentals: int = 0
+    steps_done: int = 0
+    steps_total: int = 0
+    error: str | None = None
+    messages: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class MarketSync:
+    def __init__(
+        self,
+        context: AppContext,
+        provider: MarketDataProvider,
+        *,
+        progress: Progress | None = None,
+        days_per_chunk: int | None = None,
+    ) -> None:
+        self.context = context
+        self.provider = provider
+        self.progress = progress or (lambda done, total, label: None)
+        # By-date sources answer one day per call anyway; the others fetch a month per call.
+        self.days_per_chunk = days_per_chunk or (5 if provider.fetches_by_date else 40)
+        self.lock = LeaseLock(context.sessions, SYNC_LOCK, context.settings.sync_lock_seconds)
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def run(
+        self, *, until: date | None = None, purge_other: bool = False, triggered_by: int | None = None
+    ) -> SyncReport:
+        if not self.lock.acquire():
+            holder = self.lock.current_holder()
+            since = holder.acquired_at.isoformat(timespec="seconds") if holder else "?"
+            raise Conflict(f"Another sync is running ({holder.holder if holder else '?'}, since {since}).")
+        report = self._start_run(triggered_by)
+        failure: AppError | None = None
+        try:
+            self._check_sources(purge_other)
+            end = min(until or last_completed_session(), provider_end(self.provider, date.today()))
+            report.stocks = self._sync_stocks(purge_other)
+            self._sync_bars(report, end)
+            report.fundamentals = self._sync_fundamentals(end)
+            report.status = "succeeded"
+        except AppError as exc:
+            failure = exc
+        except Exception as exc:  # an outside library failed in a way we did not foresee
+            log.exception("sync_failed", source=self.provider.name)
+            failure = SourceError(f"Sync from {self.provider.name} failed: {type(exc).__name__}: {exc}")
+        except BaseException:  # Ctrl-C or shutdown: keep finished chunks, free the lock, stop
+            report.status, report.error = "failed", "interrupted"
+            self._finish_run(report)
+            self.lock.release()
+            raise
+        if failure is not None:
+            report.status, report.error = "failed", failure.detail
+        self._finish_run(report)
+        self.lock.release()
+        if report.bars or report.fundamentals or report.stocks:
+            # Finished chunks are committed even when a later one failed: refresh cached reads.
+            bump_market_generation(self.context.cache)
+        log.info("sync_finished", **{k: v for k, v in report.as_dict().items() if k != "messages"})
+        if failure is not None:
+            raise failure
+        return report
+
+    # -- steps ----------------------------------------------------------------------------------
+
+    def _check_sources(self, purge_other: bool) -> None:
+        with session_scope(self.context.sessions) as session:
+            present = set(repository.data_sources(session))
+        if self.provider.is_demo:
+            others = present - {"demo"}
+        else:
+            others = present & {"demo"}
+        if others and not purge_other:
+            kind = "real" if self.provider.is_demo else "demo"
+            raise Conflict(
+                f"The database holds {kind} data ({', '.join(sorted(others))}); demo and real data are "
+                f"never mixed. Re-run with --replace to delete it first."
+            )
+
+    def _sync_stocks(self, purge_other: bool) -> int:
+        listing = self.provider.list_stocks()
+        with session_scope(self.context.sessions) as session:
+            if purge_other:
+                for source in repository.data_sources(session):
+                    if (source == "demo") != self.provider.is_demo:
+                        removed = repository.delete_source(session, source)
+                        log.info("sync_purged_source", source=source, stocks=removed)
+            return repository.upsert_stocks(session, listing, self.provider.name)
+
+    def _missing_ranges(self, end: date) -> dict[date, list[str]]:
+        """Group the universe by the first date each stock is missing."""
+        history_start = self._history_start()
+        with session_scope(self.context.sessions) as session:
+            codes = repository.stock_codes(session, self.provider.name)
+            last = repository.latest_bar_dates(session)
+        groups: dict[date, list[str]] = defaultdict(list)
+        for code in codes:
+            first_missing = last[code] + timedelta(days=1) if code in last else history_start
+            if first_missing <= end:
+                groups[first_missing].append(code)
+        return dict(sorted(groups.items()))
+
+    def _history_start(self) -> date:
+        start = getattr(self.provider, "start", None)
+        return start if isinstance(start, date) else self.context.settings.effective_history_start
+
+    def _sync_bars(self, report: SyncReport, end: date) -> None:
+        plan: list[tuple[list[date], list[str] | None]] = []
+        with session_scope(self.context.sessions) as session:
+            universe_size = len(repository.stock_codes(session, self.provider.name))
+        for first, codes in self._missing_ranges(end).items():
+            days = sessions_between(first, end)
+            # The whole universe behind by the same days: ask without a code filter.
+            scope = None if len(codes) == universe_size else codes
+            for i in range(0, len(days), self.days_per_chunk):
+                plan.append((days[i : i + self.days_per_chunk], scope))
+        report.steps_total = len(plan)
+        if plan:
+            report.from_date = min(chunk[0] for chunk, _ in plan)
+            report.to_date = max(chunk[-1] for chunk, _ in plan)
+        self._save_progress(report)
+        for step, (days, codes) in enumerate(plan, start=1):
+            frame = self.provider.fetch_daily_bars(days[0], days[-1], codes)
+            with session_scope(self.context.sessions) as session:
+                known = set(repository.stock_codes(session))
+                frame = frame[frame["code"].isin(known)]
+                report.bars += repository.upsert_bars(session, frame)
+                report.steps_done = step
+                self._save_progress(report, session)
+            self.lock.renew()
+            self.progress(step, len(plan), f"{days[0]}…{days[-1]}")
+
+    def _sync_fundamentals(self, end: date) -> int:
+        with session_scope(self.context.sessions) as session:
+            last = repository.latest_disclosure_date(session)
+        start = last + timedelta(days=1) if last else self._history_start()
+        if start > end:
+            return 0
+        frame = self.provider.fetch_fundamentals(start, end)
+        with session_scope(self.context.sessions) as session:
+            known = set(repository.stock_codes(session))
+            return repository.upsert_fundamentals(session, frame[frame["code"].isin(known)])
+
+    # -- run bookkeeping ------------------------------------------------------------------------
+
+    def _start_run(self, triggered_by: int | None) -> SyncReport:
+        with session_scope(self.context.sessions) as session:
+            run = SyncRun(source=self.provider.name, status="running", triggered_by=triggered_by)
+            session.add(run)
+            session.flush()
+            return SyncReport(run_id=run.id, source=self.provider.name)
+
+    def _save_progress(self, report: SyncReport, session: Session | None = None) -> None:
+        def write(s: Session) -> None:
+            run = s.get(SyncRun, report.run_id)
+            if run is None:
+                return
+            run.steps_total, run.steps_done = report.steps_total, report.steps_done
+            run.from_date, run.to_date = report.from_date, report.to_date
+            run.bars_written = report.bars
+
+        if session is not None:
+            write(session)
+            return
+        with session_scope(self.context.sessions) as own:
+            write(own)
+
+    def _finish_run(self, report: SyncReport) -> None:
+        with session_scope(self.context.sessions) as session:
+            run = session.get(SyncRun, report.run_id)
+            if run is None:
+                return
+            run.status, run.error, run.finished_at = report.status, report.error, utcnow()
+            run.stocks_written, run.bars_written = report.stocks, report.bars
+            run.fundamentals_written = report.fundamentals
+            run.steps_total, run.steps_done = report.steps_total, report.steps_done
+            run.from_date, run.to_date = report.from_date, report.to_date
+
+
+def recent_runs(context: AppContext, limit: int = 20) -> list[SyncRun]:
+    with session_scope(context.sessions) as session:
+        return list(session.scalars(select(SyncRun).order_by(SyncRun.id.desc()).limit(limit)).all())

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, status
+from pydantic import BaseModel, ConfigDict
+
+from kabu_trade.auth.deps import AdminUser, current_user
+from kabu_trade.core.deps import ContextDep
+from kabu_trade.core.errors import Conflict
+from kabu_trade.core.locks import LeaseLock
+from kabu_trade.market.scheduler import run_scheduled_sync
+from kabu_trade.market.sync import SYNC_LOCK, recent_runs
+
+router = APIRouter(prefix="/sync", tags=["sync"])
+
+
+class SyncRunRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    source: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    from_date: Any
+    to_date: Any
+    steps_total: int
+    steps_done: int
+    stocks_written: int
+    bars_written: int
+    fundamentals_written: int
+    error: str | None
+
+
+@router.get(
+    "/runs",
+    response_model=list[SyncRunRead],
+    dependencies=[Depends(current_user)],
+    summary="Recent sync runs, newest first, with progress",
+)
+def list_runs(context: ContextDep, limit: int = Query(20, ge=1, le=200)) -> Any:
+    return recent_runs(context, limit)
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED, summary="Start a sync now (administrators)")
+def start_sync(context: ContextDep, _admin: AdminUser) -> dict[str, str]:
+    holder = LeaseLock(context.sessions, SYNC_LOCK, 60).current_holder()
+    if holder is not None:
+        raise Conflict(f"A sync is already running ({holder.holder}).")
+    threading.Thread(target=run_scheduled_sync, args=(context,), name="manual-sync", daemon=True).start()
+    return {"status": "started"}
