@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -212,9 +212,10 @@ def _run_sync(
     try:
         with Progress(*columns, console=err, transient=False) as progress:
             task = progress.add_task(f"sync {provider.name}", total=None, label="")
-            update: Callable[[int, int, str], None] = lambda done, total, label: progress.update(
-                task, completed=done, total=total, label=label
-            )
+
+            def update(done: int, total: int, label: str) -> None:
+                progress.update(task, completed=done, total=total, label=label)
+
             report = MarketSync(context, provider, progress=update).run(until=until, purge_other=replace)
     finally:
         provider.close()

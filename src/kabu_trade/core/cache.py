@@ -6,6 +6,7 @@ every cached market answer stale at once, across all API processes sharing the R
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -137,8 +138,6 @@ def cached_json(cache: Cache, key: str, ttl: int, compute: Callable[[], T]) -> T
     if hit is not None:
         return json.loads(hit)
     value = compute()
-    try:
+    with contextlib.suppress(redis.RedisError):
         cache.set(key, json.dumps(value, default=str, ensure_ascii=False), ttl)
-    except redis.RedisError:
-        pass
     return value

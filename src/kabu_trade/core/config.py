@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-embedded-default-secret-0000000000"
 
@@ -39,7 +39,10 @@ class Settings(BaseSettings):
     history_start: date | None = Field(
         default=None, description="first date a real provider fetches; unset means 3 years back"
     )
-    universe: list[str] = Field(default_factory=list, description="codes for per-symbol providers")
+    # NoDecode: a plain "7203,6758" in the environment, not JSON.
+    universe: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="codes for per-symbol providers"
+    )
 
     jquants_api_key: SecretStr | None = None
     jquants_plan: JQuantsPlan = "free"
@@ -54,9 +57,9 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = True
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
-    @field_validator("universe", mode="before")
+    @field_validator("universe", "cors_origins", mode="before")
     @classmethod
     def _split_codes(cls, value: object) -> object:
         if isinstance(value, str):

@@ -136,22 +136,24 @@ def closes_on(session: Session, code: str, days: Sequence[date]) -> dict[date, f
     series = frame.set_index("date")["close"]
     wanted = pd.Index(sorted(set(days)))
     aligned = series.reindex(series.index.union(wanted)).ffill().reindex(wanted)
-    return {d: float(v) for d, v in aligned.items() if pd.notna(v)}
+    return {
+        day: float(value) for day, value in zip(wanted, aligned.to_numpy(), strict=True) if pd.notna(value)
+    }
 
 
 # --- writes (set-based) -----------------------------------------------------------------------
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    # NaN → None so the database stores NULL; numpy scalars → Python scalars.
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts with None for NaN (NULL in the database, null in JSON)."""
     cleaned = frame.astype(object).where(pd.notna(frame), None)
-    return cleaned.to_dict(orient="records")  # type: ignore[return-value]
+    return [{str(k): v for k, v in row.items()} for row in cleaned.to_dict(orient="records")]
 
 
 def upsert_stocks(session: Session, frame: pd.DataFrame, source: str) -> int:
     if frame.empty:
         return 0
-    rows = _records(frame)
+    rows = frame_records(frame)
     now = utcnow()
     for row in rows:
         row["code"] = str(row["code"]).upper()
@@ -167,7 +169,7 @@ def upsert_bars(session: Session, frame: pd.DataFrame) -> int:
     if frame.empty:
         return 0
     frame = frame.assign(adj_factor=frame["adj_factor"].fillna(1.0))
-    return upsert(session, DailyBar.__table__, _records(frame[BAR_COLUMNS]), key=["code", "date"])  # type: ignore[arg-type]
+    return upsert(session, DailyBar.__table__, frame_records(frame[BAR_COLUMNS]), key=["code", "date"])  # type: ignore[arg-type]
 
 
 def upsert_fundamentals(session: Session, frame: pd.DataFrame) -> int:
@@ -176,7 +178,7 @@ def upsert_fundamentals(session: Session, frame: pd.DataFrame) -> int:
     return upsert(
         session,
         Fundamental.__table__,  # type: ignore[arg-type]
-        _records(frame[FUNDAMENTAL_COLUMNS]),
+        frame_records(frame[FUNDAMENTAL_COLUMNS]),
         key=["code", "disclosed_date", "period_type", "period_end"],
     )
 

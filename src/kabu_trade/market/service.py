@@ -149,7 +149,7 @@ class StockReads:
                 "period": None if (start or end) else (period or "1y"),
                 "from": first,
                 "to": last,
-                "items": items.astype(object).where(pd.notna(items), None).to_dict(orient="records"),
+                "items": repository.frame_records(items),
                 "demo": stock.source == "demo",
             }
 
@@ -181,7 +181,7 @@ class StockReads:
                 merged["operating_margin"] = (
                     merged["operating_profit"] / merged["sales"].where(merged["sales"] > 0) * 100
                 ).round(4)
-                items = merged.astype(object).where(pd.notna(merged), None).to_dict(orient="records")
+                items = repository.frame_records(merged)
             closes_now = repository.last_two_closes(self.session, stock.code)
             last_close = closes_now[0][1] if closes_now else None
             return {

@@ -117,10 +117,7 @@ class MarketSync:
     def _check_sources(self, purge_other: bool) -> None:
         with session_scope(self.context.sessions) as session:
             present = set(repository.data_sources(session))
-        if self.provider.is_demo:
-            others = present - {"demo"}
-        else:
-            others = present & {"demo"}
+        others = present - {"demo"} if self.provider.is_demo else present & {"demo"}
         if others and not purge_other:
             kind = "real" if self.provider.is_demo else "demo"
             raise Conflict(
@@ -170,8 +167,8 @@ class MarketSync:
             report.from_date = min(chunk[0] for chunk, _ in plan)
             report.to_date = max(chunk[-1] for chunk, _ in plan)
         self._save_progress(report)
-        for step, (days, codes) in enumerate(plan, start=1):
-            frame = self.provider.fetch_daily_bars(days[0], days[-1], codes)
+        for step, (chunk, scope) in enumerate(plan, start=1):
+            frame = self.provider.fetch_daily_bars(chunk[0], chunk[-1], scope)
             with session_scope(self.context.sessions) as session:
                 known = set(repository.stock_codes(session))
                 frame = frame[frame["code"].isin(known)]
@@ -179,7 +176,7 @@ class MarketSync:
                 report.steps_done = step
                 self._save_progress(report, session)
             self.lock.renew()
-            self.progress(step, len(plan), f"{days[0]}…{days[-1]}")
+            self.progress(step, len(plan), f"{chunk[0]}…{chunk[-1]}")
 
     def _sync_fundamentals(self, end: date) -> int:
         with session_scope(self.context.sessions) as session:

@@ -1,0 +1,226 @@
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import httpx
+import pytest
+
+from kabu_trade.core.context import AppContext
+from kabu_trade.core.db import session_scope
+from kabu_trade.market import repository
+from kabu_trade.market.models import Stock
+from tests.conftest import DEMO_END
+
+
+def _a_stock(context: AppContext) -> Stock:
+    with session_scope(context.sessions) as session:
+        rows, _ = repository.search_stocks(session, None, None, None, 1, 5)
+        return rows[0]
+
+
+def _split_stock(context: AppContext) -> tuple[str, date, float]:
+    with session_scope(context.sessions) as session:
+        for code in repository.stock_codes(session):
+            events = repository.split_events(session, code)
+            if events:
+                return code, events[0][0], events[0][1]
+    pytest.fail("the demo universe has no split")
+
+
+async def test_health_reports_database_cache_and_demo_data(
+    client: httpx.AsyncClient, context: AppContext
+) -> None:
+    body = (await client.get("/api/v1/health")).json()
+    assert body["status"] == "ok"
+    assert body["database"]["ok"] is True and body["database"]["up_to_date"] is True
+    assert body["database"]["backend"] in {"sqlite", "postgresql"}
+    assert body["cache"]["ok"] is True
+    assert body["data"]["demo"] is True and body["data"]["latest_bar_date"] == DEMO_END.isoformat()
+    assert body["data"]["last_sync"]["status"] == "succeeded"
+
+
+async def test_list_is_paged_with_total_and_marked_demo(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    first = (await client.get("/api/v1/stocks?limit=10", headers=auth_headers)).json()
+    assert first["total"] == 40 and len(first["items"]) == 10 and first["demo"] is True
+    item = first["items"][0]
+    assert {"code", "name", "name_en", "sector", "market"} <= item.keys()
+    assert item["demo"] is True and item["source"] == "demo"
+    second = (await client.get("/api/v1/stocks?limit=10&offset=10", headers=auth_headers)).json()
+    assert not {i["code"] for i in first["items"]} & {i["code"] for i in second["items"]}
+
+
+async def test_search_by_code_prefix_kanji_kana_and_english_ignoring_width_and_case(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
+) -> None:
+    stock = _a_stock(context)
+
+    async def codes(q: str) -> set[str]:
+        response = await client.get("/api/v1/stocks", params={"q": q, "limit": 500}, headers=auth_headers)
+        assert response.status_code == 200
+        return {i["code"] for i in response.json()["items"]}
+
+    assert stock.code in await codes(stock.code[:2])
+    assert stock.code in await codes(stock.name[:2])
+    assert stock.name_en and stock.name_kana
+    assert stock.code in await codes(stock.name_en.upper())
+    full_width = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in stock.name_en.split()[0])
+    assert stock.code in await codes(full_width)
+    katakana = stock.name_kana[:3]
+    hiragana = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in katakana)
+    half_width = unicodedata.normalize("NFKC", katakana)  # stays katakana; the API folds it
+    for q in (katakana, hiragana, half_width):
+        assert stock.code in await codes(q), q
+    assert await codes("存在しない会社名") == set()
+
+
+async def test_filter_by_sector_and_market(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
+) -> None:
+    stock = _a_stock(context)
+    by_sector = (
+        await client.get("/api/v1/stocks", params={"sector": stock.sector_code}, headers=auth_headers)
+    ).json()
+    assert by_sector["total"] >= 1 and all(i["sector_code"] == stock.sector_code for i in by_sector["items"])
+    by_market = (await client.get("/api/v1/stocks", params={"market": "PRIME"}, headers=auth_headers)).json()
+    assert by_market["total"] >= 1 and all(i["market"] == "prime" for i in by_market["items"])
+    bad = await client.get("/api/v1/stocks", params={"market": "nasdaq"}, headers=auth_headers)
+    assert bad.status_code == 422 and bad.json()["field"] == "market"
+    bad_limit = await client.get("/api/v1/stocks", params={"limit": 0}, headers=auth_headers)
+    assert bad_limit.status_code == 422 and bad_limit.json()["field"] == "limit"
+
+
+async def test_detail_has_last_close_change_and_fundamentals(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
+) -> None:
+    stock = _a_stock(context)
+    body = (await client.get(f"/api/v1/stocks/{stock.code}", headers=auth_headers)).json()
+    assert body["as_of"] == DEMO_END.isoformat()
+    with session_scope(context.sessions) as session:
+        bars = repository.bars_frame(session, stock.code)
+    assert body["last_close"] == pytest.approx(bars["close"].iloc[-1])
+    assert body["change"] == pytest.approx(
+        bars["close"].iloc[-1] - bars["close"].iloc[-2] * bars["adj_factor"].iloc[-1], abs=1e-3
+    )
+    summary = body["fundamentals"]
+    assert summary is not None and summary["disclosed_date"] <= DEMO_END.isoformat()
+    assert summary["market_cap"] > 0
+    if summary["eps"] and summary["eps"] > 0:
+        assert summary["per"] == pytest.approx(body["last_close"] / summary["eps"], rel=1e-3)
+
+
+async def test_unknown_code_is_404_with_a_message(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    for path in ("/api/v1/stocks/0000", "/api/v1/stocks/0000/prices", "/api/v1/stocks/0000/financials"):
+        response = await client.get(path, headers=auth_headers)
+        assert response.status_code == 404, path
+        assert "0000" in response.json()["detail"]
+
+
+async def test_prices_by_period_in_date_order(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
+) -> None:
+    stock = _a_stock(context)
+    one_month = (
+        await client.get(f"/api/v1/stocks/{stock.code}/prices?period=1m", headers=auth_headers)
+    ).json()
+    one_year = (
+        await client.get(f"/api/v1/stocks/{stock.code}/prices?period=1y", headers=auth_headers)
+    ).json()
+    everything = (
+        await client.get(f"/api/v1/stocks/{stock.code}/prices?period=max", headers=auth_headers)
+    ).json()
+    assert one_month["code"] == stock.code and one_month["adjusted"] is True
+    assert 18 <= len(one_month["items"]) <= 23
+    assert 230 <= len(one_year["items"]) <= 250
+    assert len(everything["items"]) > len(one_year["items"])
+    dates = [i["date"] for i in everything["items"]]
+    assert dates == sorted(dates) and dates[-1] == DEMO_END.isoformat()
+    assert set(everything["items"][0]) == {"date", "open", "high", "low", "close", "volume"}
+    bad = await client.get(f"/api/v1/stocks/{stock.code}/prices?period=7d", headers=auth_headers)
+    assert bad.status_code == 422 and bad.json()["field"] == "period"
+
+
+async def test_prices_from_to_and_bad_range(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
+) -> None:
+    stock = _a_stock(context)
+    url = f"/api/v1/stocks/{stock.code}/prices"
+    window = (
+        await client.get(url, params={"from": "2024-03-01", "to": "2024-03-31"}, headers=auth_headers)
+    ).json()
+    assert window["items"] and all("2024-03-01" <= i["date"] <= "2024-03-31" for i in window["items"])
+    backwards = await client.get(url, params={"from": "2024-03-31", "to": "2024-03-01"}, headers=auth_headers)
+    assert backwards.status_code == 400 and backwards.json()["field"] == "from"
+    garbage = await client.get(url, params={"from": "yesterday"}, headers=auth_headers)
+    assert garbage.status_code == 422 and garbage.json()["field"] == "from"
+
+
+async def test_split_adjusted_prices_have_no_jump_and_raw_prices_do(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
+) -> None:
+    code, ex_date, factor = _split_stock(context)
+    url = f"/api/v1/stocks/{code}/prices?period=max"
+    adjusted = (await client.get(url, headers=auth_headers)).json()["items"]
+    raw = (await client.get(url + "&adjusted=false", headers=auth_headers)).json()["items"]
+    i = next(k for k, bar in enumerate(raw) if bar["date"] == ex_date.isoformat())
+    raw_ratio = raw[i]["close"] / raw[i - 1]["close"]
+    adj_ratio = adjusted[i]["close"] / adjusted[i - 1]["close"]
+    assert raw_ratio == pytest.approx(factor, rel=0.3)  # the raw series drops by the split ratio
+    assert 0.75 < adj_ratio < 1.33  # the adjusted one moves like an ordinary day
+    assert adjusted[i - 1]["close"] == pytest.approx(raw[i - 1]["close"] * factor, rel=1e-6)
+    assert adjusted[i - 1]["volume"] == pytest.approx(raw[i - 1]["volume"] / factor, rel=1e-6)
+    assert adjusted[-1] == raw[-1]
+
+
+async def test_financials_point_in_time_with_ratios(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
+) -> None:
+    stock = _a_stock(context)
+    body = (await client.get(f"/api/v1/stocks/{stock.code}/financials", headers=auth_headers)).json()
+    items = body["items"]
+    assert len(items) >= 4 and body["demo"] is True
+    assert [i["disclosed_date"] for i in items] == sorted(i["disclosed_date"] for i in items)
+    for item in items:
+        assert item["disclosed_date"] > item["period_end"]
+        if item["equity"] and item["total_assets"]:
+            assert item["equity_ratio"] == pytest.approx(
+                item["equity"] / item["total_assets"] * 100, rel=1e-3
+            )
+        if item["bps"] and item["price"]:
+            assert item["pbr"] == pytest.approx(item["price"] / item["bps"], rel=1e-3)
+    assert body["latest"]["disclosed_date"] == items[-1]["disclosed_date"]
+    assert {"per", "pbr", "roe", "dividend_yield", "equity_ratio"} <= body["latest"].keys()
+
+
+async def test_reads_are_cached_until_a_sync_bumps_the_generation(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
+) -> None:
+    from kabu_trade.core.cache import bump_market_generation
+
+    stock = _a_stock(context)
+    url = f"/api/v1/stocks/{stock.code}"
+    before = (await client.get(url, headers=auth_headers)).json()
+    with session_scope(context.sessions) as session:
+        row = session.get(Stock, stock.code)
+        assert row is not None
+        original, row.name = row.name, "キャッシュ確認"
+    try:
+        assert (await client.get(url, headers=auth_headers)).json()["name"] == before["name"]  # cached
+        bump_market_generation(context.cache)
+        assert (await client.get(url, headers=auth_headers)).json()["name"] == "キャッシュ確認"
+    finally:
+        with session_scope(context.sessions) as session:
+            row = session.get(Stock, stock.code)
+            assert row is not None
+            row.name = original
+        bump_market_generation(context.cache)
+
+
+async def test_openapi_docs_are_served(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/docs")).status_code == 200
+    schema = (await client.get("/api/v1/openapi.json")).json()
+    assert "/api/v1/stocks/{code}/prices" in schema["paths"]

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from kabu_trade.market.providers.demo import DemoProvider
+
+from kabu_trade.core.context import AppContext
+from kabu_trade.core.db import session_scope
+from kabu_trade.core.errors import Conflict, SourceError
+from kabu_trade.core.locks import LeaseLock
+from kabu_trade.market import repository
+from kabu_trade.market.calendar import sessions_between
+from kabu_trade.market.models import DailyBar, Fundamental, Stock, SyncRun
+from kabu_trade.market.providers.base import MarketDataProvider
+from kabu_trade.market.sync import SYNC_LOCK, MarketSync
+
+START, MIDDLE, END = date(2024, 1, 4), date(2024, 6, 28), date(2024, 9, 30)
+ContextFactory = Callable[..., AppContext]
+
+
+def _demo(symbols: int = 12) -> DemoProvider:
+    return DemoProvider(symbols=symbols, start=START, end=END)
+
+
+class FlakyProvider(MarketDataProvider):
+    """The demo data from a source that breaks on its n-th bars call (a network failure mid-sync)."""
+
+    name = "demo"
+    is_demo = True
+
+    def __init__(self, inner: DemoProvider, fail_on_call: int) -> None:
+        self.inner, self.fail_on_call, self.calls = inner, fail_on_call, 0
+        self.start, self.end = inner.start, inner.end
+
+    def list_stocks(self) -> pd.DataFrame:
+        return self.inner.list_stocks()
+
+    def fetch_daily_bars(self, start: date, end: date, codes: Sequence[str] | None = None) -> pd.DataFrame:
+        self.calls += 1
+        if self.calls == self.fail_on_call:
+            raise ConnectionError("connection reset by peer")
+        return self.inner.fetch_daily_bars(start, end, codes)
+
+    def fetch_fundamentals(self, start: date, end: date, codes: Sequence[str] | None = None) -> pd.DataFrame:
+        return self.inner.fetch_fundamentals(start, end, codes)
+
+
+class RealLookingProvider(FlakyProvider):
+    name = "csv"
+    is_demo = False
+
+    def __init__(self, inner: DemoProvider) -> None:
+        super().__init__(inner, fail_on_call=-1)
+
+
+def _counts(context: AppContext) -> tuple[int, int, int]:
+    with session_scope(context.sessions) as session:
+        return tuple(  # type: ignore[return-value]
+            int(session.scalar(sa.select(sa.func.count()).select_from(t)) or 0)
+            for t in (Stock, DailyBar, Fundamental)
+        )
+
+
+def _bars(context: AppContext) -> pd.DataFrame:
+    with session_scope(context.sessions) as session:
+        rows = session.execute(sa.select(DailyBar).order_by(DailyBar.code, DailyBar.date)).scalars().all()
+        return pd.DataFrame([(r.code, r.date, r.close, r.adj_factor) for r in rows])
+
+
+def test_full_then_incremental_then_idempotent(backend: str, context_factory: ContextFactory) -> None:
+    context = context_factory(backend)
+    provider = _demo()
+    first = MarketSync(context, provider, days_per_chunk=30).run(until=MIDDLE)
+    sessions = sessions_between(START, MIDDLE)
+    assert first.status == "succeeded" and first.stocks == 12
+    assert first.bars == 12 * len(sessions) and first.steps_total == -(-len(sessions) // 30)
+    second = MarketSync(context, provider, days_per_chunk=30).run(until=END)
+    assert second.from_date == sessions_between(MIDDLE + timedelta(days=1), END)[0]
+    assert second.bars == 12 * len(sessions_between(MIDDLE + timedelta(days=1), END))
+    again = MarketSync(context, provider).run(until=END)
+    assert again.bars == 0 and again.steps_total == 0
+    one_shot = context_factory(backend)
+    MarketSync(one_shot, _demo()).run(until=END)
+    assert _counts(context) == _counts(one_shot)
+    pd.testing.assert_frame_equal(_bars(context), _bars(one_shot))
+    with session_scope(context.sessions) as session:
+        runs = session.scalars(sa.select(SyncRun).order_by(SyncRun.id)).all()
+        assert [r.status for r in runs] == ["succeeded"] * 3
+        assert runs[0].bars_written == first.bars and runs[0].finished_at is not None
+
+
+def test_interrupted_sync_keeps_whole_chunks_and_resumes(
+    backend: str, context_factory: ContextFactory
+) -> None:
+    context = context_factory(backend)
+    flaky = FlakyProvider(_demo(), fail_on_call=3)
+    with pytest.raises(SourceError, match="connection reset"):
+        MarketSync(context, flaky, days_per_chunk=20).run(until=END)
+    with session_scope(context.sessions) as session:
+        run = session.scalar(sa.select(SyncRun))
+        assert run is not None and run.status == "failed" and "connection reset" in (run.error or "")
+        per_day = session.execute(sa.select(DailyBar.date, sa.func.count()).group_by(DailyBar.date)).all()
+    # Two whole chunks, and every stored day is complete (never half a day).
+    assert len(per_day) == 40 and {n for _, n in per_day} == {12}
+    assert LeaseLock(context.sessions, SYNC_LOCK, 60).current_holder() is None  # lock released
+    resumed = MarketSync(context, _demo(), days_per_chunk=20).run(until=END)
+    assert resumed.from_date == sessions_between(START, END)[40]
+    reference = context_factory(backend)
+    MarketSync(reference, _demo()).run(until=END)
+    pd.testing.assert_frame_equal(_bars(context), _bars(reference))
+
+
+def test_a_second_sync_is_refused_while_one_holds_the_lock(context_factory: ContextFactory) -> None:
+    context = context_factory("sqlite")
+    other = LeaseLock(context.sessions, SYNC_LOCK, 600, holder="other-host:1")
+    assert other.acquire()
+    with pytest.raises(Conflict, match="other-host:1"):
+        MarketSync(context, _demo()).run(until=MIDDLE)
+    assert _counts(context) == (0, 0, 0)
+    other.release()
+    assert MarketSync(context, _demo()).run(until=MIDDLE).status == "succeeded"
+
+
+def test_an_expired_lease_is_taken_over(context_factory: ContextFactory) -> None:
+    context = context_factory("sqlite")
+    crashed = LeaseLock(context.sessions, SYNC_LOCK, 60, holder="crashed:1")
+    assert crashed.acquire()
+    with session_scope(context.sessions) as session:
+        session.execute(sa.text("UPDATE job_locks SET expires_at = '2000-01-01 00:00:00'"))
+    assert LeaseLock(context.sessions, SYNC_LOCK, 60).acquire()
+
+
+def test_demo_and_real_data_never_mix(backend: str, context_factory: ContextFactory) -> None:
+    context = context_factory(backend)
+    MarketSync(context, _demo()).run(until=MIDDLE)
+    before = _counts(context)
+    with pytest.raises(Conflict, match="never mixed"):
+        MarketSync(context, RealLookingProvider(_demo(5))).run(until=MIDDLE)
+    assert _counts(context) == before
+    MarketSync(context, RealLookingProvider(_demo(5))).run(until=MIDDLE, purge_other=True)
+    with session_scope(context.sessions) as session:
+        assert repository.data_sources(session) == ["csv"]
+    assert _counts(context)[0] == 5
+
+
+def test_fundamentals_are_point_in_time_and_incremental(context_factory: ContextFactory) -> None:
+    context = context_factory("sqlite")
+    MarketSync(context, _demo()).run(until=MIDDLE)
+    with session_scope(context.sessions) as session:
+        latest = session.scalar(sa.select(sa.func.max(Fundamental.disclosed_date)))
+    assert latest is not None and latest <= MIDDLE
+    report = MarketSync(context, _demo()).run(until=END)
+    assert report.fundamentals > 0
+    with session_scope(context.sessions) as session:
+        assert session.scalar(sa.select(sa.func.max(Fundamental.disclosed_date))) <= END  # type: ignore[operator]
+
+
+def test_bulk_writes_are_set_based(backend: str, context_factory: ContextFactory) -> None:
+    context = context_factory(backend)
+    statements: list[str] = []
+    sa.event.listen(
+        context.engine,
+        "before_cursor_execute",
+        lambda conn, cursor, statement, *args: statements.append(statement),
+    )
+    report = MarketSync(context, _demo(), days_per_chunk=500).run(until=END)
+    inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO DAILY_BARS")]
+    assert report.bars > 2000
+    assert 1 <= len(inserts) <= 5, f"{len(inserts)} INSERT statements for {report.bars} bars"

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from kabu_trade.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "KABU_DATA_DIR": str(tmp_path),
+        "KABU_DATABASE_URL": "",
+        "KABU_REDIS_URL": "",
+        "KABU_DEMO_SYMBOLS": "12",
+        "KABU_DEMO_START": "2024-01-04",
+        "KABU_DEMO_END": "2024-03-29",
+        "KABU_LOG_JSON": "false",
+    }
+
+
+def _clean(env: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in env.items() if v}
+
+
+def test_db_upgrade_and_current(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["db", "upgrade"], env=_clean(env))
+    assert result.exit_code == 0, result.output
+    assert "0001_initial_schema" in result.output
+    current = runner.invoke(app, ["db", "current"], env=_clean(env))
+    assert "database: 0001_initial_schema" in current.output
+    down = runner.invoke(app, ["db", "downgrade", "base"], env=_clean(env))
+    assert down.exit_code == 0 and "revision None" in down.output
+
+
+def test_users_create_reads_the_password_from_stdin(env: dict[str, str]) -> None:
+    ok = runner.invoke(
+        app,
+        ["users", "create", "alice", "--admin", "--password-stdin"],
+        input="a-good-long-password\n",
+        env=_clean(env),
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "Created user 'alice'" in ok.output and "admin" in ok.output
+    dup = runner.invoke(
+        app, ["users", "create", "alice", "--password-stdin"], input="a-good-long-password\n", env=_clean(env)
+    )
+    assert dup.exit_code == 1 and "already exists" in dup.output
+    short = runner.invoke(
+        app, ["users", "create", "bob", "--password-stdin"], input="short\n", env=_clean(env)
+    )
+    assert short.exit_code == 2 and "password" in short.output
+    no_flag = runner.invoke(app, ["users", "create", "bob"], env=_clean(env))
+    assert no_flag.exit_code == 2 and "--password-stdin" in no_flag.output
+
+
+def test_sync_prints_a_summary_and_is_idempotent(env: dict[str, str]) -> None:
+    first = runner.invoke(app, ["sync", "--until", "2024-03-29"], env=_clean(env))
+    assert first.exit_code == 0, first.output
+    assert "succeeded" in first.output and "daily bars" in first.output
+    again = runner.invoke(app, ["sync", "--until", "2024-03-29"], env=_clean(env))
+    assert again.exit_code == 0
+    assert "0/0" in again.output  # nothing missing: no steps
+
+
+def test_sync_rejects_bad_input_with_a_message(env: dict[str, str], tmp_path: Path) -> None:
+    bad_date = runner.invoke(app, ["sync", "--until", "someday"], env=_clean(env))
+    assert bad_date.exit_code == 2 and "--until" in bad_date.output
+    bad_source = runner.invoke(app, ["sync", "--source", "stooq"], env=_clean(env))
+    assert bad_source.exit_code == 1 and "stooq" in bad_source.output
+    no_key = runner.invoke(app, ["sync", "--source", "jquants"], env=_clean(env))
+    assert no_key.exit_code == 1 and "KABU_JQUANTS_API_KEY" in no_key.output
+    csv = tmp_path / "bars.csv"
+    csv.write_text("code,date,open,high,low,close,volume\n7203,2024-01-04,100,110,90,abc,1000\n")
+    bad_csv = runner.invoke(app, ["sync", "--source", "csv", "--bars", str(csv)], env=_clean(env))
+    assert bad_csv.exit_code == 1 and "row 2" in bad_csv.output
+
+
+def test_configuration_errors_are_reported_not_raised(env: dict[str, str]) -> None:
+    broken = _clean({**env, "KABU_DATA_SOURCE": "stooq"})
+    result = runner.invoke(app, ["db", "current"], env=broken)
+    assert result.exit_code == 2 and "data_source" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_loads_the_demo_on_first_start_and_shuts_down_gracefully(env: dict[str, str]) -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kabu_trade.cli", "serve", "--port", str(port)],
+        env={**os.environ, **_clean(env), "KABU_LOG_JSON": "true"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body = None
+        for _ in range(120):
+            try:
+                body = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).json()
+                break
+            except httpx.HTTPError:
+                time.sleep(0.25)
+        assert body is not None, "server did not come up"
+        assert body["status"] == "ok" and body["data"]["demo"] is True
+        assert body["data"]["latest_bar_date"] == "2024-03-29"
+        assert httpx.get(f"http://127.0.0.1:{port}/api/v1/stocks").status_code == 401
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert '"event": "setup_token"' in output and '"setup_token":' in output
+    assert '"event": "shutdown"' in output
+    assert '"request_id":' in output
