@@ -68,7 +68,9 @@ class MarketDataProvider(ABC):
     def list_stocks(self) -> pd.DataFrame: ...
 
     @abstractmethod
-    def fetch_daily_bars(self, start: date, end: date, codes: Sequence[str] | None = None) -> pd.DataFrame: ...
+    def fetch_daily_bars(
+        self, start: date, end: date, codes: Sequence[str] | None = None
+    ) -> pd.DataFrame: ...
 
     @abstractmethod
     def fetch_fundamentals(
