@@ -154,7 +154,7 @@ def market_context(
     context.close()
 
 
-USER_TABLES = ["sync_runs", "job_locks", "setup_tokens", "users"]
+USER_TABLES = ["job_locks", "setup_tokens", "users"]
 
 
 @pytest.fixture

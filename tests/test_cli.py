@@ -123,7 +123,9 @@ def test_serve_loads_the_demo_on_first_start_and_shuts_down_gracefully(env: dict
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
-    assert process.returncode == 0, output
+    # uvicorn finishes the shutdown, then re-raises SIGTERM so the exit status tells how it ended.
+    assert process.returncode in (0, -signal.SIGTERM), output
+    assert "Application shutdown complete" in output
     assert '"event": "setup_token"' in output and '"setup_token":' in output
     assert '"event": "shutdown"' in output
     assert '"request_id":' in output

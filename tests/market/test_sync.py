@@ -139,12 +139,12 @@ def test_demo_and_real_data_never_mix(backend: str, context_factory: ContextFact
     MarketSync(context, _demo()).run(until=MIDDLE)
     before = _counts(context)
     with pytest.raises(Conflict, match="never mixed"):
-        MarketSync(context, RealLookingProvider(_demo(5))).run(until=MIDDLE)
+        MarketSync(context, RealLookingProvider(_demo(10))).run(until=MIDDLE)
     assert _counts(context) == before
-    MarketSync(context, RealLookingProvider(_demo(5))).run(until=MIDDLE, purge_other=True)
+    MarketSync(context, RealLookingProvider(_demo(10))).run(until=MIDDLE, purge_other=True)
     with session_scope(context.sessions) as session:
         assert repository.data_sources(session) == ["csv"]
-    assert _counts(context)[0] == 5
+    assert _counts(context)[0] == 10
 
 
 def test_fundamentals_are_point_in_time_and_incremental(context_factory: ContextFactory) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import case, delete, distinct, func, or_, select
+from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from kabu_trade.core.bulk import upsert
@@ -51,7 +51,7 @@ def get_stock(session: Session, code: str) -> Stock | None:
 
 
 def data_sources(session: Session) -> list[str]:
-    return sorted(session.scalars(select(distinct(Stock.source))).all())
+    return sorted(session.scalars(select(Stock.source).distinct()).all())
 
 
 def stock_codes(session: Session, source: str | None = None) -> list[str]:
