@@ -142,7 +142,6 @@ def market_context(
 ) -> Iterator[AppContext]:
     """One migrated database per backend holding the small demo universe (read-only for tests)."""
     from kabu_trade.market.providers.demo import DemoProvider
-
     from kabu_trade.market.sync import MarketSync
 
     settings = make_settings(databases.new_url(backend), tmp_path_factory.mktemp("market"))

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from kabu_trade.market.providers.demo import DemoProvider
 
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope
@@ -16,6 +15,7 @@ from kabu_trade.market import repository
 from kabu_trade.market.calendar import sessions_between
 from kabu_trade.market.models import DailyBar, Fundamental, Stock, SyncRun
 from kabu_trade.market.providers.base import MarketDataProvider
+from kabu_trade.market.providers.demo import DemoProvider
 from kabu_trade.market.sync import SYNC_LOCK, MarketSync
 
 START, MIDDLE, END = date(2024, 1, 4), date(2024, 6, 28), date(2024, 9, 30)
