@@ -11,11 +11,11 @@ import socket
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, String, delete, select, update
+from sqlalchemy import String, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from kabu_trade.core.db import Base, session_scope, utcnow
+from kabu_trade.core.db import Base, UTCDateTime, session_scope, utcnow
 
 
 class JobLock(Base):
@@ -25,8 +25,8 @@ class JobLock(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     holder: Mapped[str] = mapped_column(String(200))
-    acquired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 def new_holder_id() -> str:

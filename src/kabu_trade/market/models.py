@@ -12,7 +12,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -23,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kabu_trade.core.db import Base, utcnow
+from kabu_trade.core.db import Base, UTCDateTime, utcnow
 
 
 class Stock(Base):
@@ -41,7 +40,7 @@ class Stock(Base):
     listed: Mapped[bool] = mapped_column(Boolean, default=True)
     # NFKC-normalised, case-folded code + names + kana (katakana folded to hiragana) for search.
     search_text: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class DailyBar(Base):
@@ -104,8 +103,8 @@ class SyncRun(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     source: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), index=True)  # running, succeeded, failed
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     from_date: Mapped[date | None] = mapped_column(Date)
     to_date: Mapped[date | None] = mapped_column(Date)
     steps_total: Mapped[int] = mapped_column(Integer, default=0)
