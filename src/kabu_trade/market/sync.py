@@ -88,6 +88,8 @@ class MarketSync:
             end = min(until or last_completed_session(), provider_end(self.provider, date.today()))
             report.stocks = self._sync_stocks(purge_other)
             self._sync_bars(report, end)
+            if self.provider.names_from_prices:
+                self._sync_stocks(purge_other=False)
             report.fundamentals = self._sync_fundamentals(end)
             report.status = "succeeded"
         except AppError as exc:

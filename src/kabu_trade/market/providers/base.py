@@ -63,6 +63,8 @@ class MarketDataProvider(ABC):
     is_demo: bool = False
     #: True when one call returns all stocks of a date (J-Quants): sync then walks dates
     fetches_by_date: bool = False
+    #: True when names are only learnt while fetching prices (yfinance): sync lists stocks again after
+    names_from_prices: bool = False
 
     @abstractmethod
     def list_stocks(self) -> pd.DataFrame: ...

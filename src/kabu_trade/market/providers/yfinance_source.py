@@ -257,6 +257,7 @@ class YFinanceProvider(MarketDataProvider):
     """Per-symbol daily bars from Yahoo Finance for the configured universe (``KABU_UNIVERSE``)."""
 
     name = "yfinance"
+    names_from_prices = True
     is_demo = False
 
     def __init__(

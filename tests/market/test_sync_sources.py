@@ -1,0 +1,70 @@
+"""The real-source providers through the whole sync into a real database, on recorded responses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import requests
+import responses
+import sqlalchemy as sa
+from responses import matchers
+
+from kabu_trade.core.context import AppContext
+from kabu_trade.core.db import session_scope
+from kabu_trade.market.models import DailyBar, Stock
+from kabu_trade.market.providers.yfinance_source import YFinanceProvider
+from kabu_trade.market.sync import MarketSync
+from tests.market.providers.test_jquants import BARS, FakeClock, fixture, make_provider, serve_bars
+from tests.market.providers.test_yfinance_source import AFTER_JANUARY, URL, load
+
+ContextFactory = Callable[..., AppContext]
+
+
+def _stocks(context: AppContext) -> dict[str, Stock]:
+    with session_scope(context.sessions) as session:
+        return {s.code: s for s in session.scalars(sa.select(Stock)).all()}
+
+
+def _bar_count(context: AppContext) -> int:
+    with session_scope(context.sessions) as session:
+        return int(session.scalar(sa.select(sa.func.count()).select_from(DailyBar)) or 0)
+
+
+def test_yfinance_sync_stores_bars_and_learns_names(backend: str, context_factory: ContextFactory) -> None:
+    context = context_factory(backend, history_start=date(2024, 1, 4))
+    provider = YFinanceProvider(
+        ["7203"], session=requests.Session(), clock=lambda: AFTER_JANUARY, pause_seconds=0, backoff_seconds=0
+    )
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as http:
+        http.get(URL.format("7203.T"), json=load("7203.T.json"))
+        report = MarketSync(context, provider).run(until=date(2024, 1, 31))
+    assert report.status == "succeeded" and report.bars > 10
+    stock = _stocks(context)["7203"]
+    assert stock.source == "yfinance" and stock.name != "7203"  # the name came with the prices
+    assert _bar_count(context) == report.bars
+
+
+def test_jquants_sync_walks_dates_and_stores_the_listing(
+    backend: str, context_factory: ContextFactory
+) -> None:
+    context = context_factory(backend, history_start=date(2024, 3, 27))
+    clock = FakeClock()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as api:
+        api.get(BARS.replace("bars/daily", "master"), json=fixture("equities_master.json"))
+        serve_bars(api)
+        api.get(
+            BARS.replace("equities/bars/daily", "fins/summary"),
+            json={"data": []},
+            match=[matchers.query_param_matcher({"date": "2024-03-27"}, strict_match=False)],
+        )
+        api.get(
+            BARS.replace("equities/bars/daily", "fins/summary"),
+            json={"data": []},
+            match=[matchers.query_param_matcher({"date": "2024-03-28"}, strict_match=False)],
+        )
+        report = MarketSync(context, make_provider(clock)).run(until=date(2024, 3, 28))
+    assert report.status == "succeeded", report.error
+    stocks = _stocks(context)
+    assert stocks and all(s.source == "jquants" for s in stocks.values())
+    assert report.bars == _bar_count(context) > 0
