@@ -11,7 +11,21 @@ from kabu_trade.core.context import AppContext
 from kabu_trade.core.models import Base
 
 ContextFactory = Callable[..., AppContext]
-TABLES = {"users", "setup_tokens", "stocks", "daily_bars", "fundamentals", "sync_runs", "job_locks"}
+TABLES = {
+    "users",
+    "setup_tokens",
+    "stocks",
+    "daily_bars",
+    "fundamentals",
+    "sync_runs",
+    "job_locks",
+    "stock_metrics",
+    "policies",
+    "policy_versions",
+    "evaluations",
+    "watchlists",
+    "watchlist_items",
+}
 
 
 def _tables(context: AppContext) -> set[str]:
@@ -38,7 +52,9 @@ def test_migrations_match_the_models(backend: str, context_factory: ContextFacto
 
 def test_every_user_owned_table_has_an_owner_column() -> None:
     # Tables a user owns carry their owner; market data is shared on purpose.
-    shared = {"stocks", "daily_bars", "fundamentals", "job_locks", "setup_tokens", "users"}
+    shared = {"stocks", "daily_bars", "fundamentals", "job_locks", "setup_tokens", "users", "stock_metrics"}
+    # watchlist items belong to their watchlist, which has the owner
+    shared |= {"watchlist_items"}
     for table in Base.metadata.sorted_tables:
         if table.name not in shared:
             owner_columns = {"user_id", "owner_id", "triggered_by"} & set(table.columns.keys())

@@ -1,8 +1,27 @@
 """Every table, imported in one place so that Alembic and tests see the whole metadata."""
 
+from kabu_trade.analysis.models import StockMetrics
 from kabu_trade.auth.models import SetupToken, User
 from kabu_trade.core.db import Base
 from kabu_trade.core.locks import JobLock
+from kabu_trade.evaluations.models import Evaluation
 from kabu_trade.market.models import DailyBar, Fundamental, Stock, SyncRun
+from kabu_trade.policies.models import Policy, PolicyVersion
+from kabu_trade.watchlists.models import Watchlist, WatchlistItem
 
-__all__ = ["Base", "DailyBar", "Fundamental", "JobLock", "SetupToken", "Stock", "SyncRun", "User"]
+__all__ = [
+    "Base",
+    "DailyBar",
+    "Evaluation",
+    "Fundamental",
+    "JobLock",
+    "Policy",
+    "PolicyVersion",
+    "SetupToken",
+    "Stock",
+    "StockMetrics",
+    "SyncRun",
+    "User",
+    "Watchlist",
+    "WatchlistItem",
+]
