@@ -145,3 +145,11 @@ FUNDAMENTAL_METRICS = [m.name for m in METRICS.values() if m.kind == "fundamenta
 
 def is_metric(name: str) -> bool:
     return name in METRICS
+
+
+# The parts of a score. Technical: trend, momentum, mean_reversion, volume; fundamental: value,
+# quality, income, growth. A policy's ``weights`` maps part names to multipliers of the default
+# points (analysis.scoring documents the defaults); unknown part names are a validation error.
+TECHNICAL_PARTS = ("trend", "momentum", "mean_reversion", "volume")
+FUNDAMENTAL_PARTS = ("value", "quality", "income", "growth")
+SCORE_PARTS = TECHNICAL_PARTS + FUNDAMENTAL_PARTS
