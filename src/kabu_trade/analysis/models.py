@@ -22,3 +22,6 @@ class StockMetrics(Base):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     bars: Mapped[int] = mapped_column(default=0)  # how many bars were available (confidence)
     values: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    # Policy-free scores with the default part weights, per part, so that screening can re-weight
+    # the parts for a policy in one vectorised step: {"buy", "sell", "confidence", "parts": {...}}.
+    scores: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
