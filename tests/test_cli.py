@@ -37,9 +37,9 @@ def _clean(env: dict[str, str]) -> dict[str, str]:
 def test_db_upgrade_and_current(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["db", "upgrade"], env=_clean(env))
     assert result.exit_code == 0, result.output
-    assert "0001_initial_schema" in result.output
+    assert "0002_policies_evaluations" in result.output
     current = runner.invoke(app, ["db", "current"], env=_clean(env))
-    assert "database: 0001_initial_schema" in current.output
+    assert "database: 0002_policies_evaluations" in current.output
     down = runner.invoke(app, ["db", "downgrade", "base"], env=_clean(env))
     assert down.exit_code == 0 and "revision None" in down.output
 

@@ -225,6 +225,8 @@ def _run_sync(
         ("stocks", report.stocks),
         ("daily bars", report.bars),
         ("disclosures", report.fundamentals),
+        ("metrics recomputed", report.metrics),
+        ("watchlist evaluations", report.watchlist_evaluations),
         ("steps", f"{report.steps_done}/{report.steps_total}"),
     ):
         table.add_row(label, str(value))
@@ -266,5 +268,12 @@ def users_create(
             out.print(f"Created user {user.username!r} (id {user.id}{', admin' if user.is_admin else ''}).")
 
 
+# The research commands register themselves on ``app`` (kept in their own module for size).
+from kabu_trade import cli_research  # noqa: E402,F401
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    # Run the imported module's app: as __main__ this file is a second copy without the research
+    # commands registered on it.
+    from kabu_trade.cli import app as registered_app
+
+    registered_app()

@@ -21,9 +21,13 @@ from kabu_trade.core.db import session_scope
 from kabu_trade.core.errors import install_error_handlers
 from kabu_trade.core.health import router as health_router
 from kabu_trade.core.logging import RequestContextMiddleware, configure_logging
+from kabu_trade.evaluations.router import router as evaluations_router
 from kabu_trade.market.router import router as stocks_router
 from kabu_trade.market.scheduler import scheduler_loop
 from kabu_trade.market.sync_router import router as sync_router
+from kabu_trade.policies.router import router as policies_router
+from kabu_trade.screener.router import router as screener_router
+from kabu_trade.watchlists.router import router as watchlists_router
 
 log = structlog.get_logger(__name__)
 API_PREFIX = "/api/v1"
@@ -108,7 +112,17 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.add_middleware(RequestContextMiddleware)
 
     api = APIRouter(prefix=API_PREFIX)
-    for router in (health_router, auth_router, users_router, stocks_router, sync_router):
+    for router in (
+        health_router,
+        auth_router,
+        users_router,
+        stocks_router,
+        sync_router,
+        policies_router,
+        evaluations_router,
+        watchlists_router,
+        screener_router,
+    ):
         api.include_router(router)
     app.include_router(api)
     return app

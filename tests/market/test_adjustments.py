@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kabu_trade.market.adjustments import adjust_bars, fundamental_ratios, later_split_multiplier
+from kabu_trade.analysis.fundamentals import fundamental_ratios
+from kabu_trade.market.adjustments import adjust_bars, later_split_multiplier
 
 
 def test_multiplier_is_the_product_of_later_factors() -> None:

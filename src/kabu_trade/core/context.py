@@ -5,7 +5,8 @@ The API keeps one on ``app.state.context``; the CLI and the jobs build their own
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +22,8 @@ class AppContext:
     engine: Engine
     sessions: sessionmaker[Session]
     cache: Cache
+    # Per-process helpers that belong to this context (e.g. the screener's metrics snapshot).
+    extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
         self.cache.close()

@@ -10,10 +10,11 @@ from typing import Any, Literal
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from kabu_trade.analysis.fundamentals import fundamental_ratios
 from kabu_trade.core.cache import Cache, cached_json, market_generation
 from kabu_trade.core.errors import InvalidInput, NotFound
 from kabu_trade.market import repository
-from kabu_trade.market.adjustments import adjust_bars, fundamental_ratios, later_split_multiplier
+from kabu_trade.market.adjustments import adjust_bars, later_split_multiplier
 from kabu_trade.market.models import Stock
 from kabu_trade.market.schemas import FundamentalsSummary, StockItem
 

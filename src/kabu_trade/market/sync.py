@@ -21,6 +21,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kabu_trade.analysis.service import refresh_stock_metrics
 from kabu_trade.core.cache import bump_market_generation
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope, utcnow
@@ -31,6 +32,7 @@ from kabu_trade.market.calendar import last_completed_session, sessions_between
 from kabu_trade.market.models import SyncRun
 from kabu_trade.market.providers.base import MarketDataProvider
 from kabu_trade.market.providers.factory import provider_end
+from kabu_trade.watchlists.service import evaluate_all_watchlists
 
 log = structlog.get_logger(__name__)
 SYNC_LOCK = "market-sync"
@@ -47,6 +49,8 @@ class SyncReport:
     stocks: int = 0
     bars: int = 0
     fundamentals: int = 0
+    metrics: int = 0
+    watchlist_evaluations: int = 0
     steps_done: int = 0
     steps_total: int = 0
     error: str | None = None
@@ -91,6 +95,8 @@ class MarketSync:
             if self.provider.names_from_prices:
                 self._sync_stocks(purge_other=False)
             report.fundamentals = self._sync_fundamentals(end)
+            if report.bars or report.fundamentals or report.stocks:
+                report.metrics = self._refresh_metrics()
             report.status = "succeeded"
         except AppError as exc:
             failure = exc
@@ -109,6 +115,9 @@ class MarketSync:
         if report.bars or report.fundamentals or report.stocks:
             # Finished chunks are committed even when a later one failed: refresh cached reads.
             bump_market_generation(self.context.cache)
+        if report.metrics:
+            # Fresh scores waiting for the investor: every watchlist, evaluated on the new data.
+            report.watchlist_evaluations = evaluate_all_watchlists(self.context.sessions)["evaluated"]
         log.info("sync_finished", **{k: v for k, v in report.as_dict().items() if k != "messages"})
         if failure is not None:
             raise failure
@@ -179,6 +188,14 @@ class MarketSync:
                 self._save_progress(report, session)
             self.lock.renew()
             self.progress(step, len(plan), f"{chunk[0]}…{chunk[-1]}")
+
+    def _refresh_metrics(self) -> int:
+        """The latest metrics and default scores of the whole universe, in one vectorised pass."""
+        self.progress(0, 1, "metrics")
+        with session_scope(self.context.sessions) as session:
+            count = refresh_stock_metrics(session)
+        self.progress(1, 1, "metrics")
+        return count
 
     def _sync_fundamentals(self, end: date) -> int:
         with session_scope(self.context.sessions) as session:

@@ -1,0 +1,226 @@
+"""``kabu-trade evaluate | screen | watchlist | metrics``: research from the shell, as one user."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kabu_trade.auth.models import User
+from kabu_trade.cli import _context, _require_schema, app, err, out
+from kabu_trade.core.db import session_scope
+
+watchlist_app = typer.Typer(help="Watchlists (evaluated after every sync).", no_args_is_help=True)
+metrics_app = typer.Typer(help="Stored metrics of the universe.", no_args_is_help=True)
+app.add_typer(watchlist_app, name="watchlist")
+app.add_typer(metrics_app, name="metrics")
+
+UserOption = Annotated[str | None, typer.Option("--user", help="act as this user (default: the only one)")]
+LangOption = Annotated[str, typer.Option("--lang", help="ja or en")]
+
+
+def _user(session: Session, name: str | None) -> User:
+    from kabu_trade.auth.repository import get_user_by_name
+    from kabu_trade.core.errors import InvalidInput, NotFound
+
+    if name:
+        user = get_user_by_name(session, name)
+        if user is None:
+            raise NotFound(f"No user named {name!r}.", field="--user")
+        return user
+    users = session.scalars(select(User).limit(2)).all()
+    if len(users) != 1:
+        raise InvalidInput(
+            "Say which user with --user NAME."
+            if users
+            else "No account exists yet: kabu-trade users create …",
+            field="--user",
+        )
+    return users[0]
+
+
+def _yen(value: Any) -> str:
+    return "-" if value is None else f"¥{value:,.0f}"
+
+
+@app.command()
+def evaluate(
+    codes: Annotated[list[str], typer.Argument(help="stock codes, e.g. 7203 6758")],
+    policy: Annotated[int | None, typer.Option("--policy", help="policy id")] = None,
+    user: UserOption = None,
+    lang: LangOption = "ja",
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Evaluate stocks (optionally under a policy) and keep the evaluations in the history."""
+    from kabu_trade.evaluations import service
+
+    with _context() as context:
+        _require_schema(context)
+        results = []
+        with session_scope(context.sessions) as session:
+            owner = _user(session, user)
+            for code in codes:
+                evaluation = service.evaluate_stock(session, owner.id, code, policy, trigger="cli")
+                results.append(service.detail(session, evaluation, lang, with_outcome=False))
+    if as_json:
+        out.print_json(json.dumps(results, default=str, ensure_ascii=False))
+        return
+    for r in results:
+        title = f"{r['stock_code']} {r['stock_name']}  as of {r['as_of']}  #{r['id']}"
+        table = Table(title=title, show_header=False)
+        table.add_row("recommendation", r["recommendation"])
+        table.add_row(
+            "buy / sell", f"{r['buy_score']:.1f} / {r['sell_score']:.1f}  (confidence {r['confidence']:.0%})"
+        )
+        if r["match_score"] is not None:
+            table.add_row("policy match", f"{r['match_score']:.1f}  qualifies: {r['qualifies']}")
+        levels = r["levels"]
+        table.add_row("entry zone", f"{_yen(levels['entry_low'])} – {_yen(levels['entry_high'])}")
+        table.add_row("target / stop", f"{_yen(levels['target_price'])} / {_yen(levels['stop_loss_price'])}")
+        for point in r["key_points"]:
+            table.add_row(f"{point['type']} ({point['priority']})", point["message"])
+        out.print(table)
+
+
+@app.command()
+def screen(
+    policy: Annotated[int, typer.Option("--policy", help="policy id")],
+    limit: Annotated[int, typer.Option(min=1, max=5000)] = 30,
+    sector: Annotated[str | None, typer.Option(help="33-sector code or name")] = None,
+    market: Annotated[str | None, typer.Option(help="prime, standard, growth or other")] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="write the ranking to this CSV file")] = None,
+    user: UserOption = None,
+) -> None:
+    """Rank the universe under a policy: hard filters first, then by match score."""
+    from kabu_trade.policies import service as policies
+    from kabu_trade.screener import service
+
+    with _context() as context:
+        _require_schema(context)
+        with session_scope(context.sessions) as session:
+            owner = _user(session, user)
+            found = policies.get_policy_for_user(session, owner.id, policy)
+            result = service.screen(session, context, found, limit=limit, sector=sector, market=market)
+    if csv:
+        csv.write_text(service.to_csv(result), encoding="utf-8")
+        err.print(f"wrote {len(result['items'])} rows to {csv}")
+    table = Table(
+        title=f"{result['policy']['name']} v{result['policy']['version']} — as of {result['as_of']}: "
+        f"{result['total']} of {result['universe']} qualify"
+    )
+    for column in ("#", "code", "name", "match", "buy", "sell", "rec.", "close"):
+        table.add_column(column)
+    for item in result["items"]:
+        table.add_row(
+            str(item["rank"]),
+            item["stock_code"],
+            item["name"],
+            "-" if item["match_score"] is None else f"{item['match_score']:.1f}",
+            f"{item['buy_score']:.1f}",
+            f"{item['sell_score']:.1f}",
+            item["recommendation"],
+            _yen(item["close"]),
+        )
+    out.print(table)
+
+
+@watchlist_app.command("list")
+def watchlist_list(user: UserOption = None) -> None:
+    """Your watchlists with their latest scores."""
+    from kabu_trade.watchlists import repository, service
+
+    with _context() as context:
+        _require_schema(context)
+        with session_scope(context.sessions) as session:
+            owner = _user(session, user)
+            views = [service.watchlist_view(session, w) for w, _ in repository.list_owned(session, owner.id)]
+    if not views:
+        out.print("No watchlists yet: kabu-trade watchlist add NAME CODE…")
+    for view in views:
+        table = Table(title=f"{view['name']} (#{view['id']}, policy {view['policy_id'] or '-'})")
+        for column in ("code", "name", "close", "buy", "sell", "match", "rec."):
+            table.add_column(column)
+        for item in view["items"]:
+            latest = item["latest"] or {}
+            table.add_row(
+                item["code"],
+                item["name"] or "",
+                _yen(item["close"]),
+                str(latest.get("buy_score", "-")),
+                str(latest.get("sell_score", "-")),
+                str(latest.get("match_score", "-")),
+                str(latest.get("recommendation", "-")),
+            )
+        out.print(table)
+
+
+@watchlist_app.command("add")
+def watchlist_add(
+    name: Annotated[str, typer.Argument(help="watchlist name (created if new)")],
+    codes: Annotated[list[str], typer.Argument(help="stock codes")],
+    policy: Annotated[int | None, typer.Option("--policy", help="evaluate under this policy")] = None,
+    user: UserOption = None,
+) -> None:
+    """Add stocks to a watchlist, creating it if needed."""
+    from kabu_trade.watchlists import repository, service
+    from kabu_trade.watchlists.schemas import WatchlistCreate, WatchlistUpdate
+
+    with _context() as context:
+        _require_schema(context)
+        with session_scope(context.sessions) as session:
+            owner = _user(session, user)
+            watchlist = repository.get_by_name(session, owner.id, name)
+            if watchlist is None:
+                watchlist = service.create_watchlist(
+                    session, owner.id, WatchlistCreate(name=name, policy_id=policy)
+                )
+            elif policy is not None:
+                service.update_watchlist(session, owner.id, watchlist.id, WatchlistUpdate(policy_id=policy))
+            present = {item.code for item in repository.items(session, watchlist.id)}
+            added = [
+                service.add_item(session, owner.id, watchlist.id, c, None).code
+                for c in dict.fromkeys(c.upper() for c in codes)
+                if c not in present
+            ]
+    out.print(f"{name}: added {', '.join(added) or 'nothing new'}.")
+
+
+@watchlist_app.command("remove")
+def watchlist_remove(
+    name: Annotated[str, typer.Argument()],
+    codes: Annotated[list[str], typer.Argument()],
+    user: UserOption = None,
+) -> None:
+    """Remove stocks from a watchlist."""
+    from kabu_trade.core.errors import NotFound
+    from kabu_trade.watchlists import repository, service
+
+    with _context() as context:
+        _require_schema(context)
+        with session_scope(context.sessions) as session:
+            owner = _user(session, user)
+            watchlist = repository.get_by_name(session, owner.id, name)
+            if watchlist is None:
+                raise NotFound(f"No watchlist named {name!r}.", field="name")
+            for code in codes:
+                service.remove_item(session, owner.id, watchlist.id, code)
+    out.print(f"{name}: removed {', '.join(c.upper() for c in codes)}.")
+
+
+@metrics_app.command("refresh")
+def metrics_refresh() -> None:
+    """Recompute the latest metrics of the whole universe (a sync does this by itself)."""
+    from kabu_trade.analysis.service import refresh_stock_metrics
+    from kabu_trade.core.cache import bump_market_generation
+
+    with _context() as context:
+        _require_schema(context)
+        with session_scope(context.sessions) as session:
+            count = refresh_stock_metrics(session)
+        bump_market_generation(context.cache)
+    out.print(f"Metrics of {count} stocks recomputed.")

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Recommendation = Literal["strong_buy", "buy", "neutral", "sell", "strong_sell"]
+
+
+class EvaluationCreate(BaseModel):
+    stock_code: str = Field(pattern=r"^[0-9A-Za-z]{4,5}$", description="4-character TSE code")
+    policy_id: int | None = Field(default=None, ge=1, description="judge against this policy (optional)")
+
+
+class SignalRead(BaseModel):
+    name: str
+    part: str
+    side: Literal["buy", "sell"]
+    metric: str | None
+    value: float | None
+    contribution: float = Field(description="points added to buy_score or sell_score")
+    missing: bool = False
+    reason: str
+
+
+class RuleRead(BaseModel):
+    rule: str
+    metric: str | None = None
+    value: float | None
+    passed: bool | None = Field(description="null when the data to judge it is missing")
+    distance: float | None = Field(description="how far from passing, in the metric's unit; 0 when passed")
+    weight: float | None = None
+    required: bool | None = None
+
+
+class KeyPointRead(BaseModel):
+    type: Literal["buy", "sell", "caution"]
+    priority: Literal["high", "medium", "low"]
+    message: str
+
+
+class LevelBasis(BaseModel):
+    level: str
+    message: str
+
+
+class LevelsRead(BaseModel):
+    entry_low: float | None
+    entry_high: float | None
+    target_price: float | None
+    stop_loss_price: float | None
+    trailing_stop_price: float | None = None
+    risk_reward: float | None = None
+    basis: list[LevelBasis] = []
+
+
+class OutcomeRead(BaseModel):
+    """What the price did after the evaluation (split-adjusted), to grade past calls."""
+
+    days: int = Field(description="trading days since as_of")
+    close_at_evaluation: float | None
+    last_close: float | None
+    last_date: dt.date | None
+    return_pct: float | None
+    max_high: float | None
+    min_low: float | None
+    hit_target: bool | None
+    hit_stop_loss: bool | None
+    first_hit: Literal["target", "stop_loss"] | None
+
+
+class EvaluationSummary(BaseModel):
+    id: int
+    stock_code: str
+    stock_name: str | None
+    policy_id: int | None
+    policy_version: int | None
+    policy_name: str | None = None
+    as_of: dt.date = Field(description="date of the data the evaluation used")
+    created_at: dt.datetime
+    trigger: str
+    buy_score: float
+    sell_score: float
+    match_score: float | None
+    confidence: float
+    recommendation: Recommendation
+
+
+class EvaluationRead(EvaluationSummary):
+    qualifies: bool | None = Field(
+        description="all of the policy's required rules hold (null without policy)"
+    )
+    signals: list[SignalRead]
+    rules: list[RuleRead]
+    key_points: list[KeyPointRead]
+    levels: LevelsRead
+    parts: dict[str, dict[str, float | bool | None]]
+    missing: list[str]
+    technical: dict[str, float | None]
+    fundamental: dict[str, float | None]
+    demo: bool
+    outcome: OutcomeRead | None = None
+
+
+class EvaluationList(BaseModel):
+    items: list[EvaluationSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class TimelinePoint(BaseModel):
+    id: int
+    as_of: dt.date
+    created_at: dt.datetime
+    policy_id: int | None
+    policy_version: int | None
+    buy_score: float
+    sell_score: float
+    match_score: float | None
+    recommendation: Recommendation
+
+
+class Timeline(BaseModel):
+    stock_code: str
+    policy_id: int | None
+    points: list[TimelinePoint]

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from kabu_trade.auth.deps import CurrentUser
+from kabu_trade.core.deps import ContextDep, SessionDep
+from kabu_trade.policies import service as policies
+from kabu_trade.screener import service
+from kabu_trade.screener.schemas import ScreenRequest, ScreenResult
+
+router = APIRouter(prefix="/screener", tags=["screener"])
+
+
+def _run(body: ScreenRequest, user_id: int, session: SessionDep, context: ContextDep) -> dict[str, Any]:
+    policy = policies.get_policy_for_user(session, user_id, body.policy_id)
+    return service.screen(session, context, policy, limit=body.limit, sector=body.sector, market=body.market)
+
+
+@router.post("", response_model=ScreenResult, summary="Rank the universe under one of your policies")
+def screen(body: ScreenRequest, user: CurrentUser, session: SessionDep, context: ContextDep) -> Any:
+    return _run(body, user.id, session, context)
+
+
+@router.post(
+    "/export.csv",
+    response_class=Response,
+    summary="The same ranking as a CSV file (UTF-8 with BOM)",
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def export_csv(body: ScreenRequest, user: CurrentUser, session: SessionDep, context: ContextDep) -> Response:
+    result = _run(body, user.id, session, context)
+    filename = f"screen-policy{body.policy_id}-{result['as_of'] or 'na'}.csv"
+    return Response(
+        service.to_csv(result),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

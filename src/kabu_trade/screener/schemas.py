@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class ScreenRequest(BaseModel):
+    policy_id: int = Field(ge=1)
+    limit: int | None = Field(default=50, ge=1, le=5000, description="null for every qualifying stock")
+    sector: str | None = Field(default=None, max_length=100, description="33-sector code or name")
+    market: str | None = Field(default=None, pattern="^(?i)(prime|standard|growth|other)$")
+
+
+class ScreenItem(BaseModel):
+    rank: int
+    stock_code: str
+    name: str
+    sector: str | None
+    market: str | None
+    match_score: float | None
+    buy_score: float
+    sell_score: float
+    confidence: float
+    recommendation: str
+    as_of: dt.date
+    close: float | None
+    change_pct: float | None
+    per: float | None
+    pbr: float | None
+    roe: float | None
+    dividend_yield: float | None
+    rsi_14: float | None
+    return_60d_pct: float | None
+    market_cap: float | None
+
+
+class PolicyRef(BaseModel):
+    id: int
+    name: str
+    version: int
+
+
+class ScreenResult(BaseModel):
+    as_of: dt.date | None
+    policy: PolicyRef
+    universe: int = Field(description="stocks considered after the sector/market filters")
+    total: int = Field(description="stocks that pass every required rule")
+    items: list[ScreenItem]
+    demo: bool
