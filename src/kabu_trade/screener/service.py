@@ -6,6 +6,7 @@ Everything is numpy over the snapshot's columns — no Python loop per stock —
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,7 @@ from kabu_trade.analysis.scoring import DEFAULT_PART_POINTS, recommend_array
 from kabu_trade.core.context import AppContext
 from kabu_trade.policies import service as policies
 from kabu_trade.policies.models import Policy
+from kabu_trade.policies.rule_language import Rule
 from kabu_trade.policies.rules import evaluate_rules_frame
 from kabu_trade.screener.snapshot import Snapshot, SnapshotCache
 
@@ -70,6 +72,61 @@ def weighted_scores(snapshot: Snapshot, weights: dict[str, float] | None) -> tup
     return np.clip(buy, 0, 100), np.clip(sell, 0, 100), np.clip(confidence, 0, 1)
 
 
+def rank(
+    snapshot: Snapshot,
+    rules: Sequence[Rule],
+    weights: dict[str, float] | None,
+    *,
+    limit: int | None = 50,
+    sector: str | None = None,
+    market: str | None = None,
+) -> dict[str, Any]:
+    """The ranking itself, pure: filters, required rules, match score, re-weighted scores."""
+    frame = snapshot.frame
+    selected = np.ones(len(frame), dtype=bool)
+    if sector:
+        selected &= ((frame["sector_code"] == sector) | (frame["sector"] == sector)).to_numpy()
+    if market:
+        selected &= (frame["market"] == market.lower()).to_numpy()
+    match, qualifies = evaluate_rules_frame(rules, frame)
+    buy, sell, confidence = weighted_scores(snapshot, weights)
+    index = np.flatnonzero(selected & qualifies)
+    # Rank by match score (no scored rules: by buy score), then by the policy-weighted buy score.
+    order_key = np.where(np.isnan(match), -1.0, match)
+    index = index[np.lexsort((-buy[index], -order_key[index]))]
+    total = len(index)
+    if limit is not None:
+        index = index[:limit]
+    recommendation = recommend_array(buy[index], sell[index], confidence[index])
+    shown = frame.iloc[index]
+    items = [
+        {
+            "rank": rank,
+            "stock_code": row["code"],
+            "name": row["name"],
+            "sector": row["sector"],
+            "market": row["market"],
+            "match_score": _num(match[i]),
+            "buy_score": round(float(buy[i]), 2),
+            "sell_score": round(float(sell[i]), 2),
+            "confidence": round(float(confidence[i]), 3),
+            "recommendation": str(row_recommendation),
+            "as_of": row["as_of"],
+            **{name: _num(row.get(name)) for name in SHOWN_METRICS},
+        }
+        for rank, (i, row_recommendation, (_, row)) in enumerate(
+            zip(index, recommendation, shown.iterrows(), strict=True), start=1
+        )
+    ]
+    return {
+        "as_of": snapshot.as_of,
+        "universe": int(selected.sum()),
+        "total": total,
+        "items": items,
+        "demo": bool((frame["source"] == "demo").any()) if len(frame) else False,
+    }
+
+
 def screen(
     session: Session,
     context: AppContext,
@@ -80,50 +137,15 @@ def screen(
     market: str | None = None,
 ) -> dict[str, Any]:
     snapshot = snapshots(context).get(session, context.cache)
-    frame = snapshot.frame
-    selected = np.ones(len(frame), dtype=bool)
-    if sector:
-        selected &= ((frame["sector_code"] == sector) | (frame["sector"] == sector)).to_numpy()
-    if market:
-        selected &= (frame["market"] == market.lower()).to_numpy()
-    match, qualifies = evaluate_rules_frame(policies.parse_rules(policy.rules), frame)
-    buy, sell, confidence = weighted_scores(snapshot, policy.weights)
-    keep = selected & qualifies
-    order_key = np.where(np.isnan(match), -1.0, match)
-    index = np.flatnonzero(keep)
-    # Rank by match score, then by the policy-weighted buy score.
-    index = index[np.lexsort((-buy[index], -order_key[index]))]
-    total = len(index)
-    if limit is not None:
-        index = index[:limit]
-    recommendation = recommend_array(buy[index], sell[index], confidence[index])
-    items = []
-    for rank, (i, row_rec) in enumerate(zip(index, recommendation, strict=True), start=1):
-        row = frame.iloc[i]
-        items.append(
-            {
-                "rank": rank,
-                "stock_code": row["code"],
-                "name": row["name"],
-                "sector": row["sector"],
-                "market": row["market"],
-                "match_score": _num(match[i]),
-                "buy_score": round(float(buy[i]), 2),
-                "sell_score": round(float(sell[i]), 2),
-                "confidence": round(float(confidence[i]), 3),
-                "recommendation": str(row_rec),
-                "as_of": row["as_of"],
-                **{name: _num(row.get(name)) for name in SHOWN_METRICS},
-            }
-        )
-    return {
-        "as_of": snapshot.as_of,
-        "policy": {"id": policy.id, "name": policy.name, "version": policy.version},
-        "universe": int(selected.sum()),
-        "total": total,
-        "items": items,
-        "demo": bool((frame["source"] == "demo").any()) if len(frame) else False,
-    }
+    result = rank(
+        snapshot,
+        policies.parse_rules(policy.rules),
+        policy.weights,
+        limit=limit,
+        sector=sector,
+        market=market,
+    )
+    return {**result, "policy": {"id": policy.id, "name": policy.name, "version": policy.version}}
 
 
 def _num(value: Any) -> float | None:
