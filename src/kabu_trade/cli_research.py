@@ -17,6 +17,8 @@ from kabu_trade.core.db import session_scope
 
 watchlist_app = typer.Typer(help="Watchlists (evaluated after every sync).", no_args_is_help=True)
 metrics_app = typer.Typer(help="Stored metrics of the universe.", no_args_is_help=True)
+policies_app = typer.Typer(help="Investment policies (投資方針).", no_args_is_help=True)
+app.add_typer(policies_app, name="policies")
 app.add_typer(watchlist_app, name="watchlist")
 app.add_typer(metrics_app, name="metrics")
 
@@ -210,6 +212,51 @@ def watchlist_remove(
             for code in codes:
                 service.remove_item(session, owner.id, watchlist.id, code)
     out.print(f"{name}: removed {', '.join(c.upper() for c in codes)}.")
+
+
+@policies_app.command("list")
+def policies_list(user: UserOption = None) -> None:
+    """Your policies with their ids (for --policy)."""
+    from kabu_trade.policies import service
+
+    with _context() as context:
+        _require_schema(context)
+        with session_scope(context.sessions) as session:
+            owner = _user(session, user)
+            rows, _ = service.list_policies(session, owner.id)
+            listed = [(p.id, p.name, p.style, p.version, len(p.rules)) for p in rows]
+    table = Table(title="Policies")
+    for column in ("id", "name", "style", "version", "rules"):
+        table.add_column(column)
+    for row in listed:
+        table.add_row(*(str(x) for x in row))
+    out.print(table if listed else "No policies yet: kabu-trade policies from-preset STYLE")
+
+
+@policies_app.command("from-preset")
+def policies_from_preset(
+    style: Annotated[str, typer.Argument(help="value, growth, dividend, momentum, contrarian or swing")],
+    user: UserOption = None,
+    lang: LangOption = "ja",
+) -> None:
+    """Create a policy from the preset of a style."""
+    from kabu_trade.core.errors import InvalidInput
+    from kabu_trade.policies import presets, service
+
+    with _context() as context:
+        _require_schema(context)
+        if style not in presets.PRESETS:
+            raise InvalidInput(
+                f"No preset {style!r}: use one of {', '.join(presets.PRESETS)}.", field="style"
+            )
+        with session_scope(context.sessions) as session:
+            owner = _user(session, user)
+            policy = service.create_policy(
+                session,
+                owner.id,
+                presets.get_preset(style).create("en" if lang == "en" else "ja"),  # type: ignore[arg-type]
+            )
+            out.print(f"Created policy #{policy.id} {policy.name!r} ({policy.style}).")
 
 
 @metrics_app.command("refresh")

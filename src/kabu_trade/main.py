@@ -21,6 +21,7 @@ from kabu_trade.core.db import session_scope
 from kabu_trade.core.errors import install_error_handlers
 from kabu_trade.core.health import router as health_router
 from kabu_trade.core.logging import RequestContextMiddleware, configure_logging
+from kabu_trade.core.web import mount_web_app
 from kabu_trade.evaluations.router import router as evaluations_router
 from kabu_trade.market.router import router as stocks_router
 from kabu_trade.market.scheduler import scheduler_loop
@@ -125,6 +126,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     ):
         api.include_router(router)
     app.include_router(api)
+    # Last, so that every API route wins over the web app's catch-all.
+    mount_web_app(app, settings.web_dir)
     return app
 
 

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     sync_after_close_minutes: int = Field(default=45, ge=0, description="minutes after the 15:30 close")
     sync_lock_seconds: int = Field(default=3600, ge=60)
 
+    web_dir: Path | None = Field(
+        default=Path("frontend/dist"),
+        description="the built web app, served at / when present (unset: API only, e.g. behind CloudFront)",
+    )
+
     log_level: str = "INFO"
     log_json: bool = True
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
