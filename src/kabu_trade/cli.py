@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,7 +43,12 @@ def _settings() -> Settings:
 @contextmanager
 def _context() -> Iterator[AppContext]:
     """A context for one command; an AppError becomes a message and exit code 1, not a traceback."""
-    context = build_context(_settings())
+    from kabu_trade.core.logging import configure_logging
+
+    settings = _settings()
+    # The command prints its own summary: log warnings and errors only, unless asked for more.
+    configure_logging(settings.log_level if "KABU_LOG_LEVEL" in os.environ else "WARNING", settings.log_json)
+    context = build_context(settings)
     try:
         yield context
     except AppError as exc:
