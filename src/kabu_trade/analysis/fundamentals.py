@@ -37,8 +37,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from kabu_trade.analysis._frames import _days, _floats, _require_frame
 from kabu_trade.analysis.catalog import FUNDAMENTAL_METRICS
-from kabu_trade.analysis.levels import _days, _floats, _require_frame
+from kabu_trade.market.providers.base import FUNDAMENTAL_COLUMNS
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.intp]
@@ -46,22 +47,7 @@ Ints = NDArray[np.intp]
 __all__ = ["PER_SHARE", "fundamental_metrics", "fundamental_ratios"]
 
 PER_SHARE = ["eps", "forecast_eps", "bps", "dps", "forecast_dps"]
-DISCLOSURE_COLUMNS = [
-    "disclosed_date",
-    "period_type",
-    "period_end",
-    "sales",
-    "operating_profit",
-    "net_income",
-    "eps",
-    "forecast_eps",
-    "bps",
-    "dps",
-    "forecast_dps",
-    "equity",
-    "total_assets",
-    "shares_outstanding",
-]
+DISCLOSURE_COLUMNS = FUNDAMENTAL_COLUMNS[1:]  # without the code
 _VALUES = DISCLOSURE_COLUMNS[3:]
 NEXT_DISCLOSURE_FALLBACK_DAYS = 91
 OVERDUE_TOLERANCE_DAYS = 10

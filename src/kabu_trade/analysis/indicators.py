@@ -37,8 +37,9 @@ import pandas as pd
 import talib
 from numpy.typing import NDArray
 
+from kabu_trade.analysis._frames import _bar_arrays
 from kabu_trade.analysis.catalog import CROSS_LOOKBACK_DAYS, CROSS_PAIRS, TECHNICAL_METRICS, cross_metric
-from kabu_trade.analysis.levels import LEVEL_LOOKBACK, SWING_WINDOW, _bar_arrays, _panel_levels
+from kabu_trade.analysis.levels import LEVEL_LOOKBACK, SWING_WINDOW, _panel_levels
 
 Floats = NDArray[np.float64]
 

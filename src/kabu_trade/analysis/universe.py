@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from kabu_trade.analysis._frames import PRICE_COLUMNS, _days, _floats, _require_frame
 from kabu_trade.analysis.catalog import FUNDAMENTAL_METRICS, METRICS, TECHNICAL_METRICS
 from kabu_trade.analysis.fundamentals import (
     DISCLOSURE_COLUMNS,
@@ -25,7 +26,6 @@ from kabu_trade.analysis.fundamentals import (
     _splits,
 )
 from kabu_trade.analysis.indicators import _PANEL_MIN_WIDTH, _Panel, _technical_panel
-from kabu_trade.analysis.levels import PRICE_COLUMNS, _days, _floats, _require_frame
 
 Floats = NDArray[np.float64]
 

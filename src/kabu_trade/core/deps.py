@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from kabu_trade.core.cache import Cache
 from kabu_trade.core.config import Settings
 from kabu_trade.core.context import AppContext
+from kabu_trade.core.db import session_scope
 
 
 def get_context(request: Request) -> AppContext:
@@ -28,15 +29,8 @@ def get_cache(context: Annotated[AppContext, Depends(get_context)]) -> Cache:
 
 def get_session(context: Annotated[AppContext, Depends(get_context)]) -> Iterator[Session]:
     """The request's unit of work: one commit at the end, or a rollback if anything failed."""
-    session = context.sessions()
-    try:
+    with session_scope(context.sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 ContextDep = Annotated[AppContext, Depends(get_context)]
