@@ -171,3 +171,26 @@ def test_bulk_writes_are_set_based(backend: str, context_factory: ContextFactory
     inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO DAILY_BARS")]
     assert report.bars > 2000
     assert 1 <= len(inserts) <= 5, f"{len(inserts)} INSERT statements for {report.bars} bars"
+
+
+async def test_sync_api_lists_runs_and_only_admins_start_one(context_factory: ContextFactory) -> None:
+    import httpx
+
+    from kabu_trade.main import create_app
+    from tests.conftest import create_user_in, sign_in
+
+    context = context_factory("sqlite")
+    create_user_in(context, "boss", admin=True)
+    create_user_in(context, "member")
+    MarketSync(context, _demo()).run(until=MIDDLE)
+    transport = httpx.ASGITransport(app=create_app(context=context))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        member = await sign_in(client, "member")
+        runs = (await client.get("/api/v1/sync/runs", headers=member)).json()
+        assert runs[0]["status"] == "succeeded" and runs[0]["steps_done"] == runs[0]["steps_total"]
+        assert (await client.post("/api/v1/sync", headers=member)).status_code == 403
+        held = LeaseLock(context.sessions, SYNC_LOCK, 600, holder="elsewhere:1")
+        assert held.acquire()
+        boss = await sign_in(client, "boss")
+        busy = await client.post("/api/v1/sync", headers=boss)
+        assert busy.status_code == 409 and "elsewhere:1" in busy.json()["detail"]

@@ -71,5 +71,8 @@ class LeaseLock:
             session.execute(delete(JobLock).where(JobLock.name == self.name, JobLock.holder == self.holder))
 
     def current_holder(self) -> JobLock | None:
+        """The live lease on this name, if any (an expired one no longer holds anything)."""
         with session_scope(self.sessions) as session:
-            return session.scalar(select(JobLock).where(JobLock.name == self.name))
+            return session.scalar(
+                select(JobLock).where(JobLock.name == self.name, JobLock.expires_at >= utcnow())
+            )
