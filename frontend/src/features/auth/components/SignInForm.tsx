@@ -1,0 +1,65 @@
+import { useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import { ErrorMessage } from '@/components/ErrorMessage'
+import { signIn } from '../api/auth'
+import { useFieldErrors } from '../hooks/useFieldErrors'
+import { TextField } from './TextField'
+
+interface SignInFormProps {
+  /** Called with the access token once the server accepted the credentials. */
+  onSignedIn: (token: string) => void
+}
+
+/** Username and password → POST /auth/token. Shows the server's `detail`, marks the `field`. */
+export function SignInForm({ onSignedIn }: SignInFormProps) {
+  const { t } = useTranslation()
+  const [username, setUsername] = useState('')
+  const [password, setPassword] = useState('')
+  const [pending, setPending] = useState(false)
+  const errors = useFieldErrors()
+
+  async function submit(event: FormEvent) {
+    event.preventDefault()
+    setPending(true)
+    errors.clear()
+    try {
+      const token = await signIn({ username, password })
+      onSignedIn(token.access_token)
+    } catch (error) {
+      errors.show(error)
+      setPending(false)
+    }
+  }
+
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-busy={pending}>
+      {errors.error ? <ErrorMessage error={errors.error} compact /> : null}
+      <TextField
+        label={t('auth.username')}
+        name="username"
+        autoComplete="username"
+        autoCapitalize="none"
+        spellCheck={false}
+        required
+        value={username}
+        onChange={(e) => setUsername(e.target.value)}
+        error={errors.fieldError('username')}
+        inputRef={errors.register('username')}
+      />
+      <TextField
+        label={t('auth.password')}
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={errors.fieldError('password')}
+        inputRef={errors.register('password')}
+      />
+      <button type="submit" className="button button--primary button--block" disabled={pending}>
+        {pending ? t('auth.signingIn') : t('auth.signIn')}
+      </button>
+    </form>
+  )
+}

@@ -1,0 +1,52 @@
+import { useQueryClient } from '@tanstack/react-query'
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router'
+import { SkeletonBlock } from '@/components/Skeleton'
+import { clearExpiredFlag, setToken, useToken, wasExpired } from '@/lib/auth/session'
+import { safeNext } from '@/lib/navigation'
+import { usePageTitle } from '@/lib/usePageTitle'
+import { useSetupStatus } from '../hooks/useSetupStatus'
+import { AuthLayout } from './AuthLayout'
+import { SignInForm } from './SignInForm'
+
+/** /sign-in?next=… — goes to the setup page while no account exists, and back to `next` after. */
+export function SignInPage() {
+  const { t } = useTranslation()
+  usePageTitle(t('auth.signInTitle'))
+  const [params] = useSearchParams()
+  const next = safeNext(params.get('next'))
+  const navigate = useNavigate()
+  const queryClient = useQueryClient()
+  const token = useToken()
+  const setup = useSetupStatus()
+  const [expired] = useState(wasExpired)
+  useEffect(clearExpiredFlag, [])
+  const [justSignedIn, setJustSignedIn] = useState(false)
+
+  if (token && !justSignedIn) return <Navigate to={next} replace />
+  if (setup.data === true) return <Navigate to={`/setup${params.size ? `?${params.toString()}` : ''}`} replace />
+
+  function onSignedIn(accessToken: string) {
+    setJustSignedIn(true)
+    queryClient.clear() // nothing of a previous user stays in the cache
+    setToken(accessToken)
+    navigate(next, { replace: true })
+  }
+
+  return (
+    <AuthLayout title={t('auth.signInTitle')} lead={<p>{t('auth.signInLead')}</p>}>
+      {expired ? (
+        <p className="notice" role="status">
+          {t('auth.sessionExpired')}
+        </p>
+      ) : null}
+      {setup.isPending ? <SkeletonBlock lines={2} lineHeight={44} gap={20} /> : <SignInForm onSignedIn={onSignedIn} />}
+      {setup.data === false ? null : (
+        <p className="auth__alt">
+          <Link to="/setup">{t('auth.goToSetup')}</Link>
+        </p>
+      )}
+    </AuthLayout>
+  )
+}

@@ -1,0 +1,26 @@
+import { useTranslation } from 'react-i18next'
+import { usePageTitle } from '@/lib/usePageTitle'
+import { DataStatusCard } from './DataStatusCard'
+import { LatestEvaluations } from './LatestEvaluations'
+import { WatchlistsSection } from './WatchlistsSection'
+
+/** Watchlists with their latest scores, the latest evaluations, and data freshness. */
+export function DashboardPage() {
+  const { t } = useTranslation()
+  usePageTitle(t('dashboard.title'))
+  return (
+    <div className="page">
+      <h1 className="page__title">{t('dashboard.title')}</h1>
+      <div className="dashboard">
+        <div className="dashboard__main">
+          <WatchlistsSection />
+          <p className="footnote">{t('dashboard.colorNote')}</p>
+        </div>
+        <aside className="dashboard__side">
+          <DataStatusCard />
+          <LatestEvaluations />
+        </aside>
+      </div>
+    </div>
+  )
+}

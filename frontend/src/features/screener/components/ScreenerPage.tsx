@@ -1,0 +1,8 @@
+import { useTranslation } from 'react-i18next'
+import { PlaceholderPage } from '@/components/PlaceholderPage'
+
+/** Placeholder: this page is written next (see README "Adding a feature"). */
+export function ScreenerPage() {
+  const { t } = useTranslation()
+  return <PlaceholderPage title={t('nav.screener')} />
+}

@@ -1,0 +1,83 @@
+import { useEffect, useId, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Card } from '@/components/Card'
+import { ErrorMessage } from '@/components/ErrorMessage'
+import { SkeletonBlock } from '@/components/Skeleton'
+import type { EvaluationRead } from '@/lib/api/types'
+import { useEvaluate, usePolicies } from '../hooks/queries'
+import { EvaluationResult } from './EvaluationResult'
+
+interface EvaluatePanelProps {
+  code: string
+  /** the evaluation on show (the latest one of this stock, or the one just made) */
+  evaluation: EvaluationRead | undefined
+  /** true while the evaluation on show is loading */
+  loading: boolean
+  error?: unknown
+  onEvaluated: (evaluation: EvaluationRead) => void
+  lang: string
+}
+
+/** Pick a policy (or none), evaluate the stock now, and see the whole judgement. */
+export function EvaluatePanel({ code, evaluation, loading, error, onEvaluated, lang }: EvaluatePanelProps) {
+  const { t } = useTranslation()
+  const id = useId()
+  const policies = usePolicies()
+  const evaluate = useEvaluate(code, lang)
+  const [policyId, setPolicyId] = useState<string | null>(null)
+
+  // Until the user picks, preselect the policy of the evaluation on show.
+  useEffect(() => {
+    if (policyId === null && evaluation) setPolicyId(evaluation.policy_id === null ? '' : String(evaluation.policy_id))
+  }, [evaluation, policyId])
+
+  const selected = policyId ?? ''
+
+  function run() {
+    evaluate.mutate(selected ? Number(selected) : null, { onSuccess: (made) => onEvaluated(made) })
+  }
+
+  return (
+    <Card title={t('evaluate.title')} id="evaluate" className="evaluate-card">
+      <div className="evaluate-form">
+        <div className="field evaluate-form__policy">
+          <label className="field__label" htmlFor={`${id}-policy`}>
+            {t('evaluate.policy')}
+          </label>
+          <select
+            id={`${id}-policy`}
+            className="input select"
+            value={selected}
+            onChange={(e) => setPolicyId(e.target.value)}
+            disabled={policies.isPending}
+          >
+            <option value="">{t('evaluate.noPolicy')}</option>
+            {policies.data?.items.map((policy) => (
+              <option key={policy.id} value={policy.id}>
+                {policy.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="button" className="button button--primary evaluate-form__run" onClick={run} disabled={evaluate.isPending}>
+          {evaluate.isPending ? t('evaluate.running') : t('evaluate.run')}
+        </button>
+      </div>
+      {policies.isError ? <ErrorMessage error={policies.error} compact onRetry={() => void policies.refetch()} /> : null}
+      {evaluate.isError ? <ErrorMessage error={evaluate.error} compact /> : null}
+      <div aria-live="polite" aria-busy={evaluate.isPending || loading}>
+        {evaluate.isPending || (loading && !evaluation) ? (
+          <div className="evaluation-skeleton">
+            <SkeletonBlock lines={6} lineHeight={28} />
+          </div>
+        ) : error && !evaluation ? (
+          <ErrorMessage error={error} />
+        ) : evaluation ? (
+          <EvaluationResult evaluation={evaluation} />
+        ) : (
+          <p className="muted evaluate-intro">{t('evaluate.intro')}</p>
+        )}
+      </div>
+    </Card>
+  )
+}

@@ -1,0 +1,49 @@
+import { useTranslation } from 'react-i18next'
+import { Change } from '@/components/Change'
+import type { StockDetail } from '@/lib/api/types'
+import { useFormat } from '@/lib/format'
+import { AddToWatchlist } from './AddToWatchlist'
+
+const MARKETS = ['prime', 'standard', 'growth', 'other'] as const
+
+/** Code, name, sector, market, last close with change, and the as-of date. */
+export function StockHeader({ stock }: { stock: StockDetail }) {
+  const { t, i18n } = useTranslation()
+  const fmt = useFormat()
+  const market = MARKETS.find((m) => m === stock.market)
+  const secondName = i18n.language === 'en' ? stock.name_kana : stock.name_en
+  return (
+    <header className="stock-header card">
+      <div className="stock-header__identity">
+        <div className="stock-header__codes">
+          <span className="code-badge">{stock.code}</span>
+          {market ? <span className="chip">{t(`market.${market}`)}</span> : null}
+          {stock.sector ? <span className="chip">{stock.sector}</span> : null}
+          <span className="chip chip--muted">{t('stock.lot', { lot: fmt.number(stock.lot_size) })}</span>
+          {stock.demo ? <span className="chip chip--demo">{t('common.demo')}</span> : null}
+        </div>
+        <h1 className="stock-header__name">
+          {i18n.language === 'en' && stock.name_en ? stock.name_en : stock.name}
+        </h1>
+        {secondName ? <p className="stock-header__sub">{i18n.language === 'en' ? stock.name : secondName}</p> : null}
+      </div>
+      <div className="stock-header__price">
+        <div className="stock-header__close">
+          <span className="visually-hidden">{t('stock.lastClose')}</span>
+          {fmt.yen(stock.last_close)}
+        </div>
+        <div className="stock-header__change">
+          <span className="visually-hidden">{t('stock.change')}</span>
+          <Change value={stock.change} format={(m) => fmt.yen(m)} />
+          <span className="stock-header__pct">
+            (<Change value={stock.change_pct} format={(m) => fmt.pct(m)} />)
+          </span>
+        </div>
+        <div className="stock-header__asof muted">{stock.as_of ? t('common.asOf', { date: fmt.date(stock.as_of) }) : ''}</div>
+      </div>
+      <div className="stock-header__actions">
+        <AddToWatchlist code={stock.code} />
+      </div>
+    </header>
+  )
+}

@@ -1,0 +1,81 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { queryKeys } from '@/lib/api/keys'
+import type { EvaluationRead, Period } from '@/lib/api/types'
+import {
+  addToWatchlist,
+  createEvaluation,
+  createWatchlist,
+  fetchEvaluation,
+  fetchFinancials,
+  fetchLatestEvaluation,
+  fetchPolicies,
+  fetchPrices,
+  fetchStock,
+  fetchWatchlists,
+} from '../api/stocks'
+
+export function useStock(code: string) {
+  return useQuery({ queryKey: queryKeys.stocks.detail(code), queryFn: () => fetchStock(code) })
+}
+
+export function usePrices(code: string, period: Period) {
+  return useQuery({
+    queryKey: queryKeys.stocks.prices(code, period),
+    queryFn: () => fetchPrices(code, period),
+    placeholderData: (previous, query) => (query?.queryKey[1] === code ? previous : undefined),
+    staleTime: 5 * 60_000,
+  })
+}
+
+export function useFinancials(code: string) {
+  return useQuery({ queryKey: queryKeys.stocks.financials(code), queryFn: () => fetchFinancials(code) })
+}
+
+export function usePolicies() {
+  return useQuery({ queryKey: queryKeys.policies, queryFn: fetchPolicies })
+}
+
+export function useLatestEvaluation(code: string) {
+  return useQuery({
+    queryKey: queryKeys.evaluations.list({ stock_code: code, limit: 1 }),
+    queryFn: () => fetchLatestEvaluation(code),
+  })
+}
+
+/** An evaluation in the UI language: switching language re-reads it with translated reasons. */
+export function useEvaluation(id: number | null, lang: string) {
+  return useQuery({
+    queryKey: queryKeys.evaluations.detail(id ?? 0, lang),
+    queryFn: () => fetchEvaluation(id as number, lang),
+    enabled: id !== null,
+    placeholderData: keepPreviousData,
+    staleTime: Infinity,
+  })
+}
+
+export function useEvaluate(code: string, lang: string) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (policyId: number | null) => createEvaluation(code, policyId, lang),
+    onSuccess: (evaluation: EvaluationRead) => {
+      queryClient.setQueryData(queryKeys.evaluations.detail(evaluation.id, lang), evaluation)
+      void queryClient.invalidateQueries({ queryKey: [...queryKeys.evaluations.all, 'list'] })
+      void queryClient.invalidateQueries({ queryKey: queryKeys.watchlists.all })
+    },
+  })
+}
+
+export function useWatchlistsForAdding(enabled: boolean) {
+  return useQuery({ queryKey: queryKeys.watchlists.all, queryFn: fetchWatchlists, enabled })
+}
+
+export function useAddToWatchlist(code: string) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: async (target: { id: number } | { name: string }) => {
+      if ('id' in target) await addToWatchlist(target.id, code)
+      else await createWatchlist(target.name, [code])
+    },
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.watchlists.all }),
+  })
+}

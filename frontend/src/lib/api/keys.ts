@@ -1,0 +1,24 @@
+/**
+ * Query keys shared by features, so that one feature's change refreshes another's view
+ * (e.g. adding to a watchlist on the stock page refreshes the dashboard).
+ */
+export const queryKeys = {
+  me: ['me'] as const,
+  stocks: {
+    search: (q: string) => ['stocks', 'search', q] as const,
+    detail: (code: string) => ['stocks', code] as const,
+    prices: (code: string, period: string) => ['stocks', code, 'prices', period] as const,
+    financials: (code: string) => ['stocks', code, 'financials'] as const,
+  },
+  policies: ['policies'] as const,
+  watchlists: {
+    all: ['watchlists'] as const,
+    detail: (id: number) => ['watchlists', id] as const,
+  },
+  evaluations: {
+    all: ['evaluations'] as const,
+    list: (params: Record<string, unknown>) => ['evaluations', 'list', params] as const,
+    detail: (id: number, lang: string) => ['evaluations', 'detail', id, lang] as const,
+  },
+  syncRuns: ['sync', 'runs'] as const,
+}

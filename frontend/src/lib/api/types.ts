@@ -1,0 +1,56 @@
+import type { components } from './schema'
+
+/** Short names for the schema's types (generated into schema.d.ts from openapi.json). */
+type Schemas = components['schemas']
+
+export type StockItem = Schemas['StockItem']
+export type StockList = Schemas['StockList']
+export type StockDetail = Schemas['StockDetail']
+export type PriceBar = Schemas['PriceBar']
+export type PriceSeries = Schemas['PriceSeries']
+export type Financials = Schemas['Financials']
+export type FinancialItem = Schemas['FinancialItem']
+export type FundamentalsSummary = Schemas['FundamentalsSummary']
+export type EvaluationRead = Schemas['EvaluationRead']
+export type EvaluationSummary = Schemas['EvaluationSummary']
+export type EvaluationList = Schemas['EvaluationList']
+export type SignalRead = Schemas['SignalRead']
+export type RuleRead = Schemas['RuleRead']
+export type KeyPointRead = Schemas['KeyPointRead']
+export type LevelsRead = Schemas['LevelsRead']
+export type PolicyRead = Schemas['PolicyRead']
+export type PolicyList = Schemas['PolicyList']
+export type WatchlistSummary = Schemas['WatchlistSummary']
+export type WatchlistRead = Schemas['WatchlistRead']
+export type WatchlistItemRead = Schemas['WatchlistItemRead']
+export type LatestScores = Schemas['LatestScores']
+export type SyncRun = Schemas['SyncRunRead']
+export type UserRead = Schemas['UserRead']
+export type TokenRead = Schemas['TokenRead']
+export type Recommendation = EvaluationRead['recommendation']
+export type Period = '1m' | '3m' | '6m' | '1y' | '2y' | '5y' | 'max'
+
+/** GET /health has no schema in the OpenAPI document; this is its shape. */
+export interface LastSync {
+  id: number
+  status: string
+  source: string
+  started_at: string
+  finished_at: string | null
+  steps_done: number
+  steps_total: number
+  error: string | null
+}
+
+export interface Health {
+  status: string
+  version: string
+  data: {
+    sources: string[]
+    demo: boolean
+    latest_bar_date: string | null
+    last_sync: LastSync | null
+  }
+  database?: { backend: string; ok: boolean }
+  cache?: { backend: string; ok: boolean }
+}
