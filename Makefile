@@ -1,5 +1,6 @@
 # kabu-trade: `make run` serves the app on the embedded default, `make test` runs the tests.
-# Only Python 3.11+ is needed: everything else installs into .venv from the locked requirements.
+# Python 3.11+ and Node.js 20+ are needed: everything else installs into .venv and
+# frontend/node_modules from the locked requirements and package-lock.json.
 
 PYTHON ?= python3
 VENV := .venv
@@ -8,8 +9,11 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+NPM ?= npm
+WEB_STAMP := frontend/node_modules/.installed-stamp
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint typecheck format lock bench clean
+.PHONY: install web-install web run test test-python test-web e2e lint typecheck format lock bench clean
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kabu-trade needs Python 3.11 or newer")'
@@ -20,11 +24,34 @@ $(STAMP): requirements-dev.lock pyproject.toml
 
 install: $(STAMP)
 
-run: install
+$(WEB_STAMP): frontend/package-lock.json frontend/package.json
+	@command -v $(NPM) >/dev/null || { echo "The web app needs Node.js 20+ with npm (https://nodejs.org)."; exit 1; }
+	cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+web-install: $(WEB_STAMP)
+
+# The built web app, served by the API at / in the embedded mode.
+web: web-install
+	cd frontend && $(NPM) run build
+
+run: install web
 	$(BIN)/kabu-trade serve --host $(HOST) --port $(PORT)
 
-test: install
+test: test-python test-web e2e
+
+test-python: install
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-web: web-install
+	cd frontend && $(NPM) run lint && $(NPM) test
+
+# End-to-end in Debian's Chromium (apt-get install chromium); without it: skipped locally, failed in CI.
+e2e: install web
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ -n "$$CI" ]; then echo "e2e: $(CHROMIUM) is missing"; exit 1; fi; \
+	  echo "e2e: skipped, no $(CHROMIUM) (apt-get install chromium)"; exit 0; fi; \
+	cd frontend && CHROMIUM_PATH=$(CHROMIUM) $(NPM) run e2e
 
 lint: install
 	$(BIN)/ruff check .
@@ -47,4 +74,4 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache frontend/node_modules frontend/dist

@@ -1,0 +1,44 @@
+import { expect, test } from '@playwright/test'
+import { apiToken, firstStock, presetPolicy, shot, signIn, useLanguage } from './support'
+
+// The main journey, at desktop width: sign in → search → stock detail → evaluate under a policy.
+// (The policy, screener and history steps follow in journey-research.spec.ts.)
+test.describe('investor journey', () => {
+  test.skip(({ viewport }) => (viewport?.width ?? 0) < 800, 'the journey runs at desktop width')
+
+  test('sign in, search, open a stock and evaluate it under a policy', async ({ page, request }) => {
+    const token = await apiToken(request)
+    const stock = await firstStock(request, token)
+    await presetPolicy(request, token, 'value')
+    await useLanguage(page, 'en')
+
+    await signIn(page)
+    await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
+    await expect(page.getByText(/demo/i).first()).toBeVisible() // the demo banner
+
+    const search = page.getByRole('combobox')
+    await search.fill(stock.code.slice(0, 3))
+    await expect(page.getByRole('option').first()).toBeVisible()
+    await search.fill(stock.code)
+    await expect(page.getByRole('option', { name: new RegExp(stock.code) })).toBeVisible()
+    await search.press('Enter')
+
+    await expect(page).toHaveURL(new RegExp(`/stocks/${stock.code}`))
+    await expect(page.getByRole('heading', { name: stock.nameEn })).toBeVisible()
+    await expect(page.locator('canvas').first()).toBeVisible() // the price chart
+
+    await page.getByLabel('Investment policy').selectOption({ index: 1 })
+    await page.getByRole('button', { name: 'Evaluate', exact: true }).click()
+    await expect(page.getByText('Buy score').first()).toBeVisible()
+    await expect(page.getByText('Policy match').first()).toBeVisible()
+    await expect(page.getByText('Entry zone').first()).toBeVisible()
+    await expect(page.getByText('Stop-loss').first()).toBeVisible()
+  })
+
+  test('the interface speaks Japanese by default', async ({ page }) => {
+    await useLanguage(page, 'ja')
+    await page.goto('/sign-in')
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ja')
+    await expect(page.getByRole('button', { name: 'ログイン' })).toBeVisible()
+  })
+})

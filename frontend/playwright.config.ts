@@ -1,0 +1,64 @@
+import { resolve } from 'node:path'
+import { defineConfig } from '@playwright/test'
+
+/**
+ * End-to-end tests: the real API (embedded SQLite, a small offline demo universe) serving the
+ * built web app, driven in Debian's Chromium (never a downloaded browser).
+ * `npm run e2e` builds nothing: run `npm run build` first (make test does).
+ */
+const PORT = Number(process.env.E2E_PORT ?? 8765)
+const DATA_DIR = resolve(process.env.E2E_DATA_DIR ?? '.e2e-data')
+const KABU = resolve(process.env.KABU_BIN ?? '../.venv/bin/kabu-trade')
+export const E2E_USER = 'e2e'
+export const E2E_PASSWORD = 'e2e-password-123'
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: './e2e/.results',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [
+    { name: 'desktop', use: { viewport: { width: 1280, height: 900 } } },
+    { name: 'phone', use: { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true } },
+  ],
+  webServer: {
+    // A fresh database each run: create the account, then serve (which loads the demo first).
+    command:
+      `rm -rf "${DATA_DIR}" && echo "${E2E_PASSWORD}" | "${KABU}" users create ${E2E_USER} --admin --password-stdin` +
+      ` && exec "${KABU}" serve --port ${PORT}`,
+    url: `http://127.0.0.1:${PORT}/api/v1/health`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      KABU_DATA_DIR: DATA_DIR,
+      KABU_DEMO_SYMBOLS: '40',
+      KABU_DEMO_START: '2023-01-04',
+      KABU_DEMO_END: '2025-06-30',
+      KABU_WEB_DIR: resolve('dist'),
+      KABU_LOG_LEVEL: 'WARNING',
+      KABU_LOGIN_MAX_FAILURES: '50',
+    },
+  },
+})
