@@ -38,9 +38,10 @@ export async function useLanguage(page: Page, lang: 'en' | 'ja'): Promise<void> 
 
 export async function signIn(page: Page): Promise<void> {
   await page.goto('/sign-in')
-  await page.getByLabel(/user ?name/i).fill(USER)
-  await page.getByLabel(/password/i).fill(PASSWORD)
-  await page.getByRole('button', { name: /sign in/i }).click()
+  // By field name, so it works in either language.
+  await page.locator('input[name="username"]').fill(USER)
+  await page.locator('input[name="password"]').fill(PASSWORD)
+  await page.locator('form button[type="submit"]').click()
   await expect(page).not.toHaveURL(/sign-in/)
 }
 
