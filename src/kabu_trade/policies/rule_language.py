@@ -20,6 +20,7 @@ take it out so the web app can point at the field the user typed).
 from __future__ import annotations
 
 import difflib
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal, get_args
 
@@ -111,7 +112,7 @@ def _type_is_required(schema: dict[str, Any]) -> None:
     schema["required"] = ["type", *[name for name in schema.get("required", []) if name != "type"]]
 
 
-class _RuleBase(BaseModel):
+class _RuleBase(BaseModel, ABC):
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_type_is_required)
 
     type: str
@@ -119,12 +120,13 @@ class _RuleBase(BaseModel):
     required: bool = Field(False, description="a hard filter: the stock qualifies only if it holds")
     label: str | None = Field(None, max_length=200, description="the investor's own words for the rule")
 
+    @abstractmethod
     def text(self) -> str:
-        raise NotImplementedError
+        """The rule as a person reads it, e.g. ``per <= 15``."""
 
+    @abstractmethod
     def metrics(self) -> tuple[str, ...]:
         """The catalog metrics this rule reads."""
-        raise NotImplementedError
 
 
 class CompareRule(_RuleBase):
