@@ -30,6 +30,8 @@ export default defineConfig({
     globals: true,
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],
+    // e2e/ holds Playwright specs (npm run e2e), not Vitest tests
+    include: ['src/**/*.test.{ts,tsx}'],
     css: false,
     restoreMocks: true,
   },

@@ -3,8 +3,8 @@ import type { RouteObject } from 'react-router'
 import { SkeletonBlock } from '@/components/Skeleton'
 import { SetupPage, SignInPage } from '@/features/auth'
 import { DashboardPage } from '@/features/dashboard'
-import { HistoryPage } from '@/features/history'
-import { PoliciesPage } from '@/features/policies'
+import { EvaluationDetailPage, HistoryPage } from '@/features/history'
+import { PoliciesPage, PolicyEditorPage } from '@/features/policies'
 import { ScreenerPage } from '@/features/screener'
 import { SettingsPage } from '@/features/settings'
 import { AppLayout } from './AppLayout'
@@ -56,7 +56,9 @@ export const routes: RouteObject[] = [
       },
       { path: 'screener', element: <ScreenerPage /> },
       { path: 'policies', element: <PoliciesPage /> },
+      { path: 'policies/:id', element: <PolicyEditorPage /> },
       { path: 'history', element: <HistoryPage /> },
+      { path: 'history/:id', element: <EvaluationDetailPage /> },
       { path: 'settings', element: <SettingsPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],

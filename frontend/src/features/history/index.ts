@@ -1,1 +1,2 @@
+export { EvaluationDetailPage } from './components/EvaluationDetailPage'
 export { HistoryPage } from './components/HistoryPage'

@@ -1,1 +1,2 @@
 export { PoliciesPage } from './components/PoliciesPage'
+export { PolicyEditorPage } from './components/PolicyEditorPage'

@@ -1,0 +1,109 @@
+import { screen, waitFor } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import i18n from '@/lib/i18n'
+import { demoHealth, mockApi, type MockRoute } from '@/test/fetchMock'
+import { renderWithProviders } from '@/test/render'
+import { SettingsPage } from './SettingsPage'
+
+const me = {
+  id: 1,
+  username: 'investor',
+  is_admin: true,
+  language: 'ja',
+  created_at: '2026-11-28T11:38:51Z',
+  last_login_at: '2026-11-28T11:38:53Z',
+}
+
+function renderSettings(extra: MockRoute[] = []) {
+  const api = mockApi([
+    { path: '/api/v1/users/me', body: me },
+    { path: '/api/v1/health', body: demoHealth(true) },
+    ...extra,
+  ])
+  renderWithProviders(<SettingsPage />, { route: '/settings' })
+  return api
+}
+
+describe('SettingsPage', () => {
+  it('shows the account and what data the app shows', async () => {
+    renderSettings()
+    expect(await screen.findByText('investor')).toBeInTheDocument()
+    expect(screen.getByText('管理者')).toBeInTheDocument()
+    expect(await screen.findByText('デモ（オフライン生成）')).toBeInTheDocument()
+    expect(screen.getByText('はい（架空の企業・株価です）')).toBeInTheDocument()
+    expect(screen.getByText('2026/11/27')).toBeInTheDocument()
+    expect(screen.getByText('成功')).toBeInTheDocument()
+  })
+
+  it('switches the UI language at once, remembers it here and saves it to the account', async () => {
+    const { calls } = renderSettings([{ method: 'PATCH', path: '/api/v1/users/me', body: { ...me, language: 'en' } }])
+    await screen.findByText('investor')
+    expect(screen.getByRole('radio', { name: '日本語' })).toBeChecked()
+
+    await userEvent.click(screen.getByRole('radio', { name: 'English' }))
+    expect(i18n.language).toBe('en')
+    expect(screen.getByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument()
+    expect(window.localStorage.getItem('kabu.lang')).toBe('en')
+    expect(document.documentElement.lang).toBe('en')
+    expect(await screen.findByText('Language saved')).toBeInTheDocument()
+    const patch = calls.find((c) => c.method === 'PATCH')!
+    expect(JSON.parse(patch.body)).toEqual({ language: 'en' })
+    expect(screen.getByRole('radio', { name: 'English' })).toBeChecked()
+  })
+
+  it('keeps the new language on screen and says so when saving it fails', async () => {
+    renderSettings([
+      { method: 'PATCH', path: '/api/v1/users/me', status: 503, body: { error: 'unavailable', detail: 'Database is down.', field: null } },
+    ])
+    await screen.findByText('investor')
+    await userEvent.click(screen.getByRole('radio', { name: 'English' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent('The screens switched, but saving it to your account failed: Database is down.')
+    expect(i18n.language).toBe('en')
+  })
+
+  it('checks the new password here, and shows the server’s answer at the field it names', async () => {
+    const { calls } = renderSettings([
+      {
+        method: 'PATCH',
+        path: '/api/v1/users/me',
+        status: 400,
+        body: { error: 'invalid_input', detail: 'The current password is wrong.', field: 'current_password' },
+      },
+    ])
+    await screen.findByText('investor')
+    await userEvent.type(screen.getByLabelText('現在のパスワード'), 'wrong-password')
+    await userEvent.type(screen.getByLabelText('新しいパスワード'), 'short')
+    await userEvent.type(screen.getByLabelText('新しいパスワード（確認）'), 'shorter')
+    await userEvent.click(screen.getByRole('button', { name: 'パスワードを変更' }))
+    expect(screen.getByLabelText('新しいパスワード')).toHaveAccessibleDescription('10 文字以上 10 文字以上にしてください')
+    expect(screen.getByLabelText('新しいパスワード')).toHaveFocus()
+    expect(screen.getByLabelText('新しいパスワード（確認）')).toHaveAccessibleDescription('新しいパスワードと一致しません')
+    expect(calls.filter((c) => c.method === 'PATCH')).toHaveLength(0)
+
+    await userEvent.clear(screen.getByLabelText('新しいパスワード'))
+    await userEvent.type(screen.getByLabelText('新しいパスワード'), 'a-much-longer-one')
+    await userEvent.clear(screen.getByLabelText('新しいパスワード（確認）'))
+    await userEvent.type(screen.getByLabelText('新しいパスワード（確認）'), 'a-much-longer-one')
+    await userEvent.click(screen.getByRole('button', { name: 'パスワードを変更' }))
+
+    const current = screen.getByLabelText('現在のパスワード')
+    await waitFor(() => expect(current).toHaveFocus())
+    expect(current).toHaveAttribute('aria-invalid', 'true')
+    expect(current).toHaveAccessibleDescription('The current password is wrong.')
+    expect(JSON.parse(calls.find((c) => c.method === 'PATCH')!.body)).toEqual({
+      current_password: 'wrong-password',
+      new_password: 'a-much-longer-one',
+    })
+  })
+
+  it('clears the form and says so when the password is changed', async () => {
+    renderSettings([{ method: 'PATCH', path: '/api/v1/users/me', body: me }])
+    await screen.findByText('investor')
+    await userEvent.type(screen.getByLabelText('現在のパスワード'), 'a-long-password')
+    await userEvent.type(screen.getByLabelText('新しいパスワード'), 'another-long-one')
+    await userEvent.type(screen.getByLabelText('新しいパスワード（確認）'), 'another-long-one')
+    await userEvent.click(screen.getByRole('button', { name: 'パスワードを変更' }))
+    expect(await screen.findByText('パスワードを変更しました')).toBeInTheDocument()
+    expect(screen.getByLabelText('現在のパスワード')).toHaveValue('')
+  })
+})
