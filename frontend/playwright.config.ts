@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { defineConfig } from '@playwright/test'
+import { PASSWORD, USER } from './e2e/support'
 
 /**
  * End-to-end tests: the real API (embedded SQLite, a small offline demo universe) serving the
@@ -9,8 +10,6 @@ import { defineConfig } from '@playwright/test'
 const PORT = Number(process.env.E2E_PORT ?? 8765)
 const DATA_DIR = resolve(process.env.E2E_DATA_DIR ?? '.e2e-data')
 const KABU = resolve(process.env.KABU_BIN ?? '../.venv/bin/kabu-trade')
-export const E2E_USER = 'e2e'
-export const E2E_PASSWORD = 'e2e-password-123'
 
 export default defineConfig({
   testDir: './e2e',
@@ -44,7 +43,7 @@ export default defineConfig({
   webServer: {
     // A fresh database each run: create the account, then serve (which loads the demo first).
     command:
-      `rm -rf "${DATA_DIR}" && echo "${E2E_PASSWORD}" | "${KABU}" users create ${E2E_USER} --admin --password-stdin` +
+      `rm -rf "${DATA_DIR}" && echo "${PASSWORD}" | "${KABU}" users create ${USER} --admin --password-stdin` +
       ` && exec "${KABU}" serve --port ${PORT}`,
     url: `http://127.0.0.1:${PORT}/api/v1/health`,
     timeout: 180_000,

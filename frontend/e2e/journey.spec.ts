@@ -1,10 +1,9 @@
 import { expect, test } from '@playwright/test'
 import { apiToken, firstStock, presetPolicy, shot, signIn, useLanguage } from './support'
 
-// The main journey, at desktop width: sign in → search → stock detail → evaluate under a policy.
+// The main journey, at desktop and phone widths: sign in → search → stock detail → evaluate under a policy.
 // (The policy, screener and history steps follow in journey-research.spec.ts.)
 test.describe('investor journey', () => {
-  test.skip(({ viewport }) => (viewport?.width ?? 0) < 800, 'the journey runs at desktop width')
 
   test('sign in, search, open a stock and evaluate it under a policy', async ({ page, request }) => {
     const token = await apiToken(request)
