@@ -20,7 +20,8 @@ export default defineConfig({
     rollupOptions: {
       output: {
         manualChunks: {
-          react: ['react', 'react-dom', 'react-router'],
+          // react-dom/client is the renderer itself (react-dom alone is a small shim)
+          react: ['react', 'react-dom', 'react-dom/client', 'react-router'],
           charts: ['lightweight-charts'],
         },
       },

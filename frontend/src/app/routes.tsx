@@ -1,32 +1,33 @@
-import { lazy, Suspense, type ReactNode } from 'react'
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react'
 import type { RouteObject } from 'react-router'
-import { SkeletonBlock } from '@/components/Skeleton'
+import { PageSkeleton } from '@/components/Skeleton'
 import { SetupPage, SignInPage } from '@/features/auth'
-import { DashboardPage } from '@/features/dashboard'
-import { EvaluationDetailPage, HistoryPage } from '@/features/history'
-import { PoliciesPage, PolicyEditorPage } from '@/features/policies'
-import { ScreenerPage } from '@/features/screener'
-import { SettingsPage } from '@/features/settings'
 import { AppLayout } from './AppLayout'
 import { NotFoundPage } from './NotFoundPage'
 import { RequireAuth } from './RequireAuth'
 import { RouteError } from './RouteError'
 
-// The stock page carries the chart library: loaded when first visited.
-const StockPage = lazy(() => import('@/features/stocks').then((m) => ({ default: m.StockPage })))
+/**
+ * A page loaded when first visited: each feature is a chunk of its own (the stock page's also
+ * carries the chart library). The sign-in and setup pages stay in the main bundle: they are what a
+ * signed-out visitor sees first.
+ */
+function page<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
+  return lazy(() => load().then((module) => ({ default: module[name] })))
+}
 
+const DashboardPage = page(() => import('@/features/dashboard'), 'DashboardPage')
+const StockPage = page(() => import('@/features/stocks'), 'StockPage')
+const ScreenerPage = page(() => import('@/features/screener'), 'ScreenerPage')
+const PoliciesPage = page(() => import('@/features/policies'), 'PoliciesPage')
+const PolicyEditorPage = page(() => import('@/features/policies'), 'PolicyEditorPage')
+const HistoryPage = page(() => import('@/features/history'), 'HistoryPage')
+const EvaluationDetailPage = page(() => import('@/features/history'), 'EvaluationDetailPage')
+const SettingsPage = page(() => import('@/features/settings'), 'SettingsPage')
+
+/** While a page's code loads: a skeleton in the page's place (the header and navigation stay). */
 function Lazy({ children }: { children: ReactNode }) {
-  return (
-    <Suspense
-      fallback={
-        <div className="page">
-          <SkeletonBlock lines={4} lineHeight={28} />
-        </div>
-      }
-    >
-      {children}
-    </Suspense>
-  )
+  return <Suspense fallback={<PageSkeleton />}>{children}</Suspense>
 }
 
 /**
@@ -45,21 +46,14 @@ export const routes: RouteObject[] = [
     ),
     errorElement: <RouteError />,
     children: [
-      { index: true, element: <DashboardPage /> },
-      {
-        path: 'stocks/:code',
-        element: (
-          <Lazy>
-            <StockPage />
-          </Lazy>
-        ),
-      },
-      { path: 'screener', element: <ScreenerPage /> },
-      { path: 'policies', element: <PoliciesPage /> },
-      { path: 'policies/:id', element: <PolicyEditorPage /> },
-      { path: 'history', element: <HistoryPage /> },
-      { path: 'history/:id', element: <EvaluationDetailPage /> },
-      { path: 'settings', element: <SettingsPage /> },
+      { index: true, element: <Lazy><DashboardPage /></Lazy> },
+      { path: 'stocks/:code', element: <Lazy><StockPage /></Lazy> },
+      { path: 'screener', element: <Lazy><ScreenerPage /></Lazy> },
+      { path: 'policies', element: <Lazy><PoliciesPage /></Lazy> },
+      { path: 'policies/:id', element: <Lazy><PolicyEditorPage /></Lazy> },
+      { path: 'history', element: <Lazy><HistoryPage /></Lazy> },
+      { path: 'history/:id', element: <Lazy><EvaluationDetailPage /></Lazy> },
+      { path: 'settings', element: <Lazy><SettingsPage /></Lazy> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

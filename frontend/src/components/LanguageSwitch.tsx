@@ -1,12 +1,12 @@
 import { useTranslation } from 'react-i18next'
-import { LANGUAGES, type Language } from '@/lib/i18n'
+import { chooseLanguage, LANGUAGES, type Language } from '@/lib/i18n'
 
 const NAMES: Record<Language, { short: string; full: string }> = {
   ja: { short: 'JA', full: '日本語' },
   en: { short: 'EN', full: 'English' },
 }
 
-/** 日本語 / English toggle; the choice is remembered and sets <html lang>. */
+/** 日本語 / English toggle; the choice is remembered on this device and sets <html lang>. */
 export function LanguageSwitch({ tone = 'light' }: { tone?: 'light' | 'dark' }) {
   const { t, i18n } = useTranslation()
   return (
@@ -20,7 +20,7 @@ export function LanguageSwitch({ tone = 'light' }: { tone?: 'light' | 'dark' }) 
           aria-pressed={i18n.language === lang}
           aria-label={NAMES[lang].full}
           title={NAMES[lang].full}
-          onClick={() => void i18n.changeLanguage(lang)}
+          onClick={() => void chooseLanguage(lang)}
         >
           {NAMES[lang].short}
         </button>

@@ -27,3 +27,15 @@ export function SkeletonBlock({ lines = 3, lineHeight = 20, gap = 12 }: { lines?
     </div>
   )
 }
+
+/** A whole page that is loading (its code, on the first visit): a title and a card, as most pages start. */
+export function PageSkeleton() {
+  return (
+    <div className="page" aria-busy="true">
+      <Skeleton height={34} width={220} />
+      <div className="card">
+        <SkeletonBlock lines={5} lineHeight={28} />
+      </div>
+    </div>
+  )
+}

@@ -11,6 +11,7 @@ export const queryKeys = {
     financials: (code: string) => ['stocks', code, 'financials'] as const,
   },
   policies: ['policies'] as const,
+  vocabulary: ['policies', 'vocabulary'] as const,
   watchlists: {
     all: ['watchlists'] as const,
     detail: (id: number) => ['watchlists', id] as const,

@@ -3,7 +3,8 @@ import i18n from './index'
 
 /**
  * A feature's own UI strings, in their own i18next namespace, so that a feature does not have to
- * edit the shared ja.ts / en.ts. Japanese is the source; English must have the same keys.
+ * edit the shared ja.ts / en.ts. Japanese is the source; English must have the same keys. A group
+ * of shared components with many words of its own does the same (components/evaluation/i18n.ts).
  *
  * ```ts
  * // features/x/i18n.ts

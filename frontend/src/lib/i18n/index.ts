@@ -5,19 +5,54 @@ import { ja } from './ja'
 
 export const LANGUAGES = ['ja', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
-const STORAGE_KEY = 'kabu.lang'
+
+/** The language chosen on this device (the header's switch, the settings page): it always wins. */
+const DEVICE_KEY = 'kabu.lang'
+/** The signed-in account's language (GET /users/me), used while this device has no choice of its own. */
+const ACCOUNT_KEY = 'kabu.lang.account'
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value)
 }
 
-function storedLanguage(): Language {
+function read(key: string): Language | null {
   try {
-    const value = window.localStorage.getItem(STORAGE_KEY)
-    return isLanguage(value) ? value : 'ja'
+    const value = window.localStorage.getItem(key)
+    return isLanguage(value) ? value : null
   } catch {
-    return 'ja'
+    return null
   }
+}
+
+function write(key: string, value: Language): void {
+  try {
+    window.localStorage.setItem(key, value)
+  } catch {
+    // private mode: the language lasts for this page only
+  }
+}
+
+/** The language the user chose on this device, if any. */
+export function deviceLanguage(): Language | null {
+  return read(DEVICE_KEY)
+}
+
+/** The user picks a language: switch now and remember it on this device (over the account's). */
+export function chooseLanguage(lng: Language): Promise<unknown> {
+  write(DEVICE_KEY, lng)
+  return i18n.changeLanguage(lng)
+}
+
+/**
+ * After sign-in: switch to the account's stored language unless the user chose one on this device.
+ * It is remembered (for reloads) until the next sign-in. Returns whether the UI language changed.
+ */
+export function applyAccountLanguage(lng: unknown): boolean {
+  if (!isLanguage(lng)) return false
+  write(ACCOUNT_KEY, lng)
+  if (deviceLanguage() !== null || lng === i18n.language) return false
+  void i18n.changeLanguage(lng)
+  return true
 }
 
 /** The UI language as one of ours (i18next may report e.g. "cimode" in odd set-ups). */
@@ -26,18 +61,12 @@ export function currentLanguage(): Language {
 }
 
 i18n.on('languageChanged', (lng) => {
-  if (!isLanguage(lng)) return
-  document.documentElement.lang = lng
-  try {
-    window.localStorage.setItem(STORAGE_KEY, lng)
-  } catch {
-    // private mode: the choice lasts for this page only
-  }
+  if (isLanguage(lng)) document.documentElement.lang = lng
 })
 
 void i18n.use(initReactI18next).init({
   resources: { ja: { translation: ja }, en: { translation: en } },
-  lng: storedLanguage(),
+  lng: deviceLanguage() ?? read(ACCOUNT_KEY) ?? 'ja',
   fallbackLng: 'ja',
   interpolation: { escapeValue: false },
   showSupportNotice: false,

@@ -1,17 +1,17 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, Navigate, useNavigate, useSearchParams } from 'react-router'
+import { Link, Navigate, useSearchParams } from 'react-router'
 import { ErrorMessage } from '@/components/ErrorMessage'
 import { SkeletonBlock } from '@/components/Skeleton'
-import { setToken } from '@/lib/auth/session'
 import { safeNext } from '@/lib/navigation'
 import { usePageTitle } from '@/lib/usePageTitle'
 import { createFirstAccount, signIn } from '../api/auth'
 import { useFieldErrors } from '../hooks/useFieldErrors'
 import { setupStatusKey, useSetupStatus } from '../hooks/useSetupStatus'
+import { useStartSession } from '../hooks/useStartSession'
 import { AuthLayout } from './AuthLayout'
-import { TextField } from './TextField'
+import { TextField } from '@/components/Field'
 
 const ALIASES = { setup_token: 'setupToken' }
 
@@ -21,9 +21,9 @@ export function SetupPage() {
   usePageTitle(t('auth.setupTitle'))
   const [params] = useSearchParams()
   const next = safeNext(params.get('next'))
-  const navigate = useNavigate()
   const queryClient = useQueryClient()
   const setup = useSetupStatus()
+  const startSession = useStartSession()
   const [setupToken, setSetupToken] = useState('')
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
@@ -39,9 +39,7 @@ export function SetupPage() {
       await createFirstAccount({ setupToken: setupToken.trim(), username, password })
       setDone(true)
       const token = await signIn({ username, password })
-      queryClient.clear()
-      setToken(token.access_token)
-      navigate(next, { replace: true })
+      await startSession(token.access_token, next)
     } catch (error) {
       errors.show(error)
       setPending(false)

@@ -3,11 +3,11 @@ import { useTranslation } from 'react-i18next'
 import { ErrorMessage } from '@/components/ErrorMessage'
 import { signIn } from '../api/auth'
 import { useFieldErrors } from '../hooks/useFieldErrors'
-import { TextField } from './TextField'
+import { TextField } from '@/components/Field'
 
 interface SignInFormProps {
-  /** Called with the access token once the server accepted the credentials. */
-  onSignedIn: (token: string) => void
+  /** Called with the access token once the server accepted the credentials (the form stays busy until it is done). */
+  onSignedIn: (token: string) => void | Promise<void>
 }
 
 /** Username and password → POST /auth/token. Shows the server's `detail`, marks the `field`. */
@@ -24,7 +24,7 @@ export function SignInForm({ onSignedIn }: SignInFormProps) {
     errors.clear()
     try {
       const token = await signIn({ username, password })
-      onSignedIn(token.access_token)
+      await onSignedIn(token.access_token)
     } catch (error) {
       errors.show(error)
       setPending(false)

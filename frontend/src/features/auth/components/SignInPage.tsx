@@ -1,12 +1,12 @@
-import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, Navigate, useNavigate, useSearchParams } from 'react-router'
+import { Link, Navigate, useSearchParams } from 'react-router'
 import { SkeletonBlock } from '@/components/Skeleton'
-import { clearExpiredFlag, setToken, useToken, wasExpired } from '@/lib/auth/session'
+import { clearExpiredFlag, useToken, wasExpired } from '@/lib/auth/session'
 import { safeNext } from '@/lib/navigation'
 import { usePageTitle } from '@/lib/usePageTitle'
 import { useSetupStatus } from '../hooks/useSetupStatus'
+import { useStartSession } from '../hooks/useStartSession'
 import { AuthLayout } from './AuthLayout'
 import { SignInForm } from './SignInForm'
 
@@ -16,8 +16,7 @@ export function SignInPage() {
   usePageTitle(t('auth.signInTitle'))
   const [params] = useSearchParams()
   const next = safeNext(params.get('next'))
-  const navigate = useNavigate()
-  const queryClient = useQueryClient()
+  const startSession = useStartSession()
   const token = useToken()
   const setup = useSetupStatus()
   const [expired] = useState(wasExpired)
@@ -27,11 +26,9 @@ export function SignInPage() {
   if (token && !justSignedIn) return <Navigate to={next} replace />
   if (setup.data === true) return <Navigate to={`/setup${params.size ? `?${params.toString()}` : ''}`} replace />
 
-  function onSignedIn(accessToken: string) {
+  async function onSignedIn(accessToken: string) {
     setJustSignedIn(true)
-    queryClient.clear() // nothing of a previous user stays in the cache
-    setToken(accessToken)
-    navigate(next, { replace: true })
+    await startSession(accessToken, next)
   }
 
   return (

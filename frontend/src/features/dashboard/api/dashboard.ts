@@ -1,6 +1,5 @@
 import { api, unwrap } from '@/lib/api/client'
-import type { EvaluationList, SyncRun, UserRead, WatchlistRead } from '@/lib/api/types'
-
+import type { EvaluationList, SyncRun, WatchlistRead } from '@/lib/api/types'
 
 export async function fetchWatchlists() {
   return unwrap(api.GET('/api/v1/watchlists'))
@@ -26,8 +25,3 @@ export async function fetchSyncRuns(limit: number): Promise<SyncRun[]> {
 export async function startSync(): Promise<void> {
   await unwrap(api.POST('/api/v1/sync'))
 }
-
-export async function fetchMe(): Promise<UserRead> {
-  return unwrap(api.GET('/api/v1/users/me'))
-}
-

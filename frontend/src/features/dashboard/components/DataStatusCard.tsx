@@ -6,9 +6,10 @@ import { ErrorMessage } from '@/components/ErrorMessage'
 import { Skeleton } from '@/components/Skeleton'
 import { healthKey, useHealth } from '@/lib/api/health'
 import { queryKeys } from '@/lib/api/keys'
+import { useMe } from '@/lib/api/me'
 import type { SyncRun } from '@/lib/api/types'
 import { useFormat } from '@/lib/format'
-import { useMe, useStartSync, useSyncRuns } from '../hooks/queries'
+import { useStartSync, useSyncRuns } from '../hooks/queries'
 
 function StatusBadge({ status }: { status: string }) {
   const { t } = useTranslation()

@@ -57,7 +57,7 @@ export function WatchlistCard({ summary }: { summary: WatchlistSummary }) {
         <p className="muted">{t('dashboard.emptyWatchlist')}</p>
       ) : (
         <div className="table-wrap">
-          <table className="table table--watchlist">
+          <table className="table table--cards table--watchlist">
             <thead>
               <tr>
                 <th scope="col">{t('dashboard.stock')}</th>

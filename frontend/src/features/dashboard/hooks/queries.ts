@@ -4,7 +4,6 @@ import { queryKeys } from '@/lib/api/keys'
 import {
   evaluateWatchlist,
   fetchLatestEvaluations,
-  fetchMe,
   fetchSyncRuns,
   fetchWatchlist,
   fetchWatchlists,
@@ -59,8 +58,4 @@ export function useStartSync() {
       void queryClient.invalidateQueries({ queryKey: healthKey })
     },
   })
-}
-
-export function useMe() {
-  return useQuery({ queryKey: queryKeys.me, queryFn: fetchMe, staleTime: 5 * 60_000 })
 }

@@ -2,17 +2,18 @@ import { Link, useParams } from 'react-router'
 import { Card } from '@/components/Card'
 import { EmptyState } from '@/components/EmptyState'
 import { ErrorMessage } from '@/components/ErrorMessage'
+import { EvaluationReasons, EvaluationScores } from '@/components/evaluation'
 import { RecommendationBadge } from '@/components/RecommendationBadge'
-import { ScoreGauge } from '@/components/ScoreGauge'
 import { Skeleton } from '@/components/Skeleton'
 import { isApiError } from '@/lib/api/errors'
+import { useEvaluation } from '@/lib/api/evaluations'
+import { useVocabulary } from '@/lib/api/policies'
 import { useFormat } from '@/lib/format'
 import { usePageTitle } from '@/lib/usePageTitle'
-import { useEvaluation, useVocabulary } from '../hooks/queries'
 import { useHistoryT } from '../i18n'
 import { useTriggerLabel } from './EvaluationTable'
-import { KeyPointsSection, LevelsSection, RulesSection, SignalsSection, ValuesSection } from './EvaluationSections'
 import { OutcomeCard } from './OutcomeCard'
+import { ValuesSection } from './ValuesSection'
 import '../history.css'
 
 /** /history/:id — one evaluation: what happened since, the scores, and every reason. */
@@ -118,31 +119,12 @@ function EvaluationDetail({ evaluationId }: { evaluationId: number | null }) {
       <div className="his-detail__top">
         <OutcomeCard evaluation={data} />
         <Card title={t('detail.scores')} id="his-scores">
-          <div className="gauges">
-            <ScoreGauge label={t('detail.buyScore')} value={data.buy_score} tone="buy" />
-            <ScoreGauge label={t('detail.sellScore')} value={data.sell_score} tone="sell" />
-            {data.match_score !== null ? <ScoreGauge label={t('detail.matchScore')} value={data.match_score} tone="match" /> : null}
-          </div>
-          {data.qualifies === null ? null : (
-            <p className="his-detail__qualifies">
-              <span className={`chip ${data.qualifies ? 'chip--ok' : 'chip--warn'}`}>
-                <span aria-hidden="true">{data.qualifies ? '✓ ' : '✕ '}</span>
-                {data.qualifies ? t('detail.qualifies') : t('detail.notQualifies')}
-              </span>
-            </p>
-          )}
-          <p className="footnote">
-            {t('detail.coverage', { pct: fmt.pct(data.confidence * 100, { digits: 0 }) })}
-            {data.missing.length ? ` · ${t('detail.missing', { items: data.missing.join(', ') })}` : ''}
-          </p>
+          <EvaluationScores evaluation={data} />
         </Card>
       </div>
 
       <Card>
-        <LevelsSection evaluation={data} />
-        <KeyPointsSection evaluation={data} />
-        <SignalsSection evaluation={data} />
-        <RulesSection evaluation={data} />
+        <EvaluationReasons evaluation={data} headingLevel={2} />
         <ValuesSection evaluation={data} vocabulary={vocabulary.data} />
       </Card>
     </div>

@@ -24,7 +24,7 @@ export function EvaluationTable({ items }: { items: EvaluationSummary[] }) {
 
   return (
     <div className="table-wrap his-table-wrap">
-      <table className="table his-table" aria-label={t('tableLabel')}>
+      <table className="table table--cards his-table" aria-label={t('tableLabel')}>
         <thead>
           <tr>
             <th scope="col">{t('col.date')}</th>

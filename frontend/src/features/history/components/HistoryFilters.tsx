@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import { PolicySelect } from '@/components/PolicySelect'
 import type { PolicyRead } from '@/lib/api/types'
 import { useDebouncedValue } from '@/lib/useDebouncedValue'
 import { useHistoryT } from '../i18n'
@@ -64,24 +65,14 @@ export function HistoryFilters({ filters, policies, onChange }: HistoryFiltersPr
           </p>
         )}
       </div>
-      <div className="field his-filters__policy">
-        <label className="field__label" htmlFor="his-policy">
-          {t('filters.policy')}
-        </label>
-        <select
-          id="his-policy"
-          className="input select"
-          value={filters.policyId ?? ''}
-          onChange={(event) => onChange({ ...filters, policyId: event.target.value ? Number(event.target.value) : null, page: 1 })}
-        >
-          <option value="">{t('filters.allPolicies')}</option>
-          {policies.map((policy) => (
-            <option key={policy.id} value={policy.id}>
-              {policy.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <PolicySelect
+        className="his-filters__policy"
+        label={t('filters.policy')}
+        policies={policies}
+        value={filters.policyId}
+        emptyLabel={t('filters.allPolicies')}
+        onChange={(policyId) => onChange({ ...filters, policyId, page: 1 })}
+      />
       <div className={`field ${rangeInvalid ? 'field--invalid' : ''}`}>
         <label className="field__label" htmlFor="his-from">
           {t('filters.from')}

@@ -1,5 +1,4 @@
 import {
-  ColorType,
   CrosshairMode,
   LineSeries,
   LineStyle,
@@ -11,9 +10,9 @@ import {
   type WhitespaceData,
 } from 'lightweight-charts'
 import { useEffect, useRef } from 'react'
+import { baseChartOptions, chartBase } from '@/lib/chart'
 import { formatNumber, localeOf } from '@/lib/format'
 import { SCORE_COLORS, type ScorePoint } from '../model/timeline'
-
 
 interface TimelineChartProps {
   points: ScorePoint[]
@@ -23,8 +22,6 @@ interface TimelineChartProps {
   /** the point under the crosshair (null: none, show the latest) */
   onHover: (index: number | null) => void
 }
-
-const FONT = '"Hiragino Sans", "Hiragino Kaku Gothic ProN", "Noto Sans JP", "Yu Gothic", Meiryo, system-ui, sans-serif'
 
 /** Buy, sell and match scores (0–100) as three lines over the data dates. */
 export default function TimelineChart({ points, labels, lang, ariaLabel, onHover }: TimelineChartProps) {
@@ -39,17 +36,9 @@ export default function TimelineChart({ points, labels, lang, ariaLabel, onHover
     const element = container.current
     if (!element) return
     const chart = createChart(element, {
-      autoSize: true,
-      layout: {
-        background: { type: ColorType.Solid, color: '#ffffff' },
-        textColor: '#3d4754',
-        fontFamily: FONT,
-        fontSize: 12,
-        attributionLogo: true,
-      },
-      grid: { vertLines: { color: '#eef1f5' }, horzLines: { color: '#eef1f5' } },
-      rightPriceScale: { borderColor: '#d5dce5', scaleMargins: { top: 0.08, bottom: 0.06 } },
-      timeScale: { borderColor: '#d5dce5', rightOffset: 2, fixLeftEdge: true, fixRightEdge: true },
+      ...baseChartOptions,
+      rightPriceScale: { borderColor: chartBase.border, scaleMargins: { top: 0.08, bottom: 0.06 } },
+      timeScale: { borderColor: chartBase.border, rightOffset: 2, fixLeftEdge: true, fixRightEdge: true },
       crosshair: { mode: CrosshairMode.Magnet },
       localization: {
         locale: localeOf(lang),

@@ -1,25 +1,15 @@
 import { api, unwrap } from '@/lib/api/client'
 import type {
   PolicyCreate,
-  PolicyList,
   PolicyRead,
   PolicyUpdate,
   PolicyVersion,
   Preset,
   Style,
-  Vocabulary,
 } from '../model/types'
-
-export async function fetchPolicies(): Promise<PolicyList> {
-  return unwrap(api.GET('/api/v1/policies'))
-}
 
 export async function fetchPolicy(id: number): Promise<PolicyRead> {
   return unwrap(api.GET('/api/v1/policies/{policy_id}', { params: { path: { policy_id: id } } }))
-}
-
-export async function fetchVocabulary(): Promise<Vocabulary> {
-  return unwrap(api.GET('/api/v1/policies/vocabulary'))
 }
 
 /** One preset per style; `policy.name` comes in `lang`, name_ja / name_en both. */

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { Field, type FieldControl } from '@/components/Field'
 import { fieldId } from './fieldIds'
 
 interface FormFieldProps {
@@ -7,31 +8,15 @@ interface FormFieldProps {
   label: string
   hint?: string
   errors: string[]
-  children: (props: { id: string; invalid: boolean; describedBy: string | undefined }) => ReactNode
+  children: (control: FieldControl) => ReactNode
   className?: string
 }
 
-/** A labelled control with its hint and errors (read with it, and outlined when invalid). */
-export function FormField({ path, label, hint, errors, children, className = '' }: FormFieldProps) {
-  const id = fieldId(path)
-  const invalid = errors.length > 0
-  const describedBy = [hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(' ') || undefined
+/** A policy field (see Field), named by its API path; all its errors shown together. */
+export function FormField({ path, label, hint, errors, children, className }: FormFieldProps) {
   return (
-    <div className={`field ${invalid ? 'field--invalid' : ''} ${className}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      {children({ id, invalid, describedBy })}
-      {hint ? (
-        <p className="field__hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {invalid ? (
-        <p className="field__error" id={`${id}-error`}>
-          {errors.join(' / ')}
-        </p>
-      ) : null}
-    </div>
+    <Field id={fieldId(path)} label={label} hint={hint} error={errors.join(' / ') || null} className={className}>
+      {children}
+    </Field>
   )
 }

@@ -4,9 +4,9 @@ import { Card } from '@/components/Card'
 import { EmptyState } from '@/components/EmptyState'
 import { ErrorMessage } from '@/components/ErrorMessage'
 import { Skeleton } from '@/components/Skeleton'
+import { usePolicies } from '@/lib/api/policies'
 import { useFormat } from '@/lib/format'
 import { usePageTitle } from '@/lib/usePageTitle'
-import { usePolicies } from '../hooks/queries'
 import { usePoliciesT } from '../i18n'
 import type { PolicyRead } from '../model/types'
 import { DeletePolicyDialog } from './DeletePolicyDialog'
@@ -88,7 +88,7 @@ export function PoliciesPage() {
       ) : (
         <Card>
           <div className="table-wrap">
-            <table className="table pol-table" aria-label={t('listLabel')}>
+            <table className="table table--cards pol-table" aria-label={t('listLabel')}>
               <thead>
                 <tr>
                   <th scope="col">{t('col.name')}</th>

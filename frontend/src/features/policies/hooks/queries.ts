@@ -4,11 +4,9 @@ import {
   createFromPreset,
   createPolicy,
   deletePolicy,
-  fetchPolicies,
   fetchPolicy,
   fetchPresets,
   fetchVersions,
-  fetchVocabulary,
   updatePolicy,
 } from '../api/policies'
 import type { PolicyCreate, PolicyRead, PolicyUpdate, Style } from '../model/types'
@@ -18,12 +16,7 @@ export const policyKeys = {
   list: queryKeys.policies,
   detail: (id: number) => [...queryKeys.policies, 'detail', id] as const,
   versions: (id: number) => [...queryKeys.policies, 'detail', id, 'versions'] as const,
-  vocabulary: [...queryKeys.policies, 'vocabulary'] as const,
   presets: (lang: string) => [...queryKeys.policies, 'presets', lang] as const,
-}
-
-export function usePolicies() {
-  return useQuery({ queryKey: policyKeys.list, queryFn: fetchPolicies })
 }
 
 export function usePolicy(id: number | null) {
@@ -34,10 +27,6 @@ export function usePolicy(id: number | null) {
     staleTime: 0,
     refetchOnWindowFocus: false,
   })
-}
-
-export function useVocabulary() {
-  return useQuery({ queryKey: policyKeys.vocabulary, queryFn: fetchVocabulary, staleTime: Infinity })
 }
 
 export function usePresets(lang: 'ja' | 'en', enabled = true) {

@@ -1,15 +1,14 @@
 import type { components } from '@/lib/api/schema'
+import type { PolicyRead, Vocabulary } from '@/lib/api/types'
 
 type Schemas = components['schemas']
 
-export type PolicyRead = Schemas['PolicyRead']
+export type { PolicyList, PolicyRead, Vocabulary } from '@/lib/api/types'
 export type PolicyCreate = Schemas['PolicyCreate']
 export type PolicyUpdate = Schemas['PolicyUpdate']
-export type PolicyList = Schemas['PolicyList']
 export type PolicyVersion = Schemas['PolicyVersionRead']
 export type PolicySnapshot = Schemas['PolicySnapshot']
 export type Preset = Schemas['PresetRead']
-export type Vocabulary = Schemas['RuleVocabulary']
 export type MetricInfo = Schemas['MetricInfo']
 export type Rule = PolicyRead['rules'][number]
 export type RuleType = Vocabulary['rule_types'][number]

@@ -1,10 +1,5 @@
 import { api, unwrap } from '@/lib/api/client'
-import type { PolicyList } from '@/lib/api/types'
 import type { ScreenRequest, ScreenResult } from '../model/sort'
-
-export async function fetchPolicies(): Promise<PolicyList> {
-  return unwrap(api.GET('/api/v1/policies'))
-}
 
 export async function runScreen(body: ScreenRequest): Promise<ScreenResult> {
   return unwrap(api.POST('/api/v1/screener', { body }))

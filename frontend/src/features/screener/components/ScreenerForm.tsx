@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
+import { PolicySelect } from '@/components/PolicySelect'
 import type { PolicyRead } from '@/lib/api/types'
 import { useScreenerT } from '../i18n'
 import { SECTORS } from '../model/sectors'
@@ -37,18 +38,15 @@ export function ScreenerForm({ policies, initial, busy, onSubmit }: ScreenerForm
 
   return (
     <form className="scr-form" onSubmit={submit} aria-label={t('form.label')}>
-      <div className="field scr-form__policy">
-        <label className="field__label" htmlFor="scr-policy">
-          {t('form.policy')}
-        </label>
-        <select id="scr-policy" className="input select" value={policyId} onChange={(e) => setPolicyId(Number(e.target.value))}>
-          {policies.map((policy) => (
-            <option key={policy.id} value={policy.id}>
-              {policy.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <PolicySelect
+        className="scr-form__policy"
+        label={t('form.policy')}
+        policies={policies}
+        value={policyId}
+        onChange={(id) => {
+          if (id !== null) setPolicyId(id)
+        }}
+      />
       <div className="field">
         <label className="field__label" htmlFor="scr-sector">
           {t('form.sector')}

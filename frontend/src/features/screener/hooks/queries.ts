@@ -1,11 +1,6 @@
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query'
-import { queryKeys } from '@/lib/api/keys'
-import { fetchCsv, fetchPolicies, runScreen, saveFile } from '../api/screener'
+import { fetchCsv, runScreen, saveFile } from '../api/screener'
 import type { ScreenRequest } from '../model/sort'
-
-export function usePolicies() {
-  return useQuery({ queryKey: queryKeys.policies, queryFn: fetchPolicies })
-}
 
 /**
  * The ranking for a request (null: nothing asked yet); the policy's version is part of the key, so

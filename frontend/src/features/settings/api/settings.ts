@@ -1,10 +1,6 @@
 import { api, unwrap } from '@/lib/api/client'
 import type { UserRead } from '@/lib/api/types'
 
-export async function fetchMe(): Promise<UserRead> {
-  return unwrap(api.GET('/api/v1/users/me'))
-}
-
 export async function updateLanguage(language: 'ja' | 'en'): Promise<UserRead> {
   return unwrap(api.PATCH('/api/v1/users/me', { body: { language } }))
 }

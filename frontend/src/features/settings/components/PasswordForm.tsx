@@ -1,54 +1,11 @@
 import { useRef, useState, type FormEvent } from 'react'
 import { ErrorMessage } from '@/components/ErrorMessage'
+import { TextField } from '@/components/Field'
 import { isApiError } from '@/lib/api/errors'
 import { useChangePassword } from '../hooks/queries'
 import { useSettingsT } from '../i18n'
 
 type Field = 'current_password' | 'new_password' | 'confirm'
-
-interface PasswordFieldProps {
-  name: Field
-  label: string
-  value: string
-  onChange: (value: string) => void
-  autoComplete: string
-  error: string | null
-  hint?: string
-  inputRef: (element: HTMLInputElement | null) => void
-}
-
-function PasswordField({ name, label, value, onChange, autoComplete, error, hint, inputRef }: PasswordFieldProps) {
-  const id = `set-${name}`
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined
-  return (
-    <div className={`field ${error ? 'field--invalid' : ''}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      <input
-        ref={inputRef}
-        id={id}
-        className="input"
-        type="password"
-        autoComplete={autoComplete}
-        value={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        onChange={(event) => onChange(event.target.value)}
-      />
-      {hint ? (
-        <p className="field__hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field__error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  )
-}
 
 /**
  * Current password, new password twice. Checked here first (length, match); the server's answer
@@ -118,15 +75,16 @@ export function PasswordForm({ username }: { username: string }) {
           ['confirm', t('password.confirm'), 'new-password', undefined],
         ] as const
       ).map(([field, label, autoComplete, hint]) => (
-        <PasswordField
+        <TextField
           key={field}
-          name={field}
+          id={`set-${field}`}
+          type="password"
           label={label}
           value={values[field]}
           autoComplete={autoComplete}
           hint={hint}
           error={errorOf(field)}
-          onChange={(value) => set(field, value)}
+          onChange={(event) => set(field, event.target.value)}
           inputRef={(element) => {
             refs.current.set(field, element)
           }}

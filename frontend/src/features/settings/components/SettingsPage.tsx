@@ -3,10 +3,11 @@ import { Card } from '@/components/Card'
 import { ErrorMessage, useErrorText } from '@/components/ErrorMessage'
 import { Skeleton } from '@/components/Skeleton'
 import { useHealth } from '@/lib/api/health'
+import { useMe } from '@/lib/api/me'
 import { useFormat } from '@/lib/format'
-import { LANGUAGES, isLanguage, type Language } from '@/lib/i18n'
+import { chooseLanguage, LANGUAGES, isLanguage, type Language } from '@/lib/i18n'
 import { usePageTitle } from '@/lib/usePageTitle'
-import { useMe, useUpdateLanguage } from '../hooks/queries'
+import { useUpdateLanguage } from '../hooks/queries'
 import { useSettingsT } from '../i18n'
 import { PasswordForm } from './PasswordForm'
 import '../settings.css'
@@ -66,7 +67,7 @@ function LanguageCard() {
   function choose(lang: Language) {
     if (lang === current) return
     setSaved(false)
-    void i18n.changeLanguage(lang)
+    void chooseLanguage(lang)
     update.mutate(lang, { onSuccess: () => setSaved(true) })
   }
 

@@ -1,11 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { queryKeys } from '@/lib/api/keys'
 import type { UserRead } from '@/lib/api/types'
-import { changePassword, fetchMe, updateLanguage } from '../api/settings'
-
-export function useMe() {
-  return useQuery({ queryKey: queryKeys.me, queryFn: fetchMe, staleTime: 5 * 60_000 })
-}
+import { changePassword, updateLanguage } from '../api/settings'
 
 export function useUpdateLanguage() {
   const queryClient = useQueryClient()

@@ -4,7 +4,6 @@ import type {
   EvaluationSummary,
   Financials,
   Period,
-  PolicyList,
   PriceSeries,
   StockDetail,
   WatchlistRead,
@@ -23,25 +22,12 @@ export async function fetchFinancials(code: string): Promise<Financials> {
   return unwrap(api.GET('/api/v1/stocks/{code}/financials', { params: { path: { code } } }))
 }
 
-export async function fetchPolicies(): Promise<PolicyList> {
-  return unwrap(api.GET('/api/v1/policies'))
-}
-
 /** POST /evaluations — reasons and key points come back in `lang` (Accept-Language). */
 export async function createEvaluation(code: string, policyId: number | null, lang: string): Promise<EvaluationRead> {
   return unwrap(
     api.POST('/api/v1/evaluations', {
       body: { stock_code: code, policy_id: policyId },
       params: { header: { 'Accept-Language': lang } },
-    }),
-  )
-}
-
-/** One evaluation with its reasons in `lang`. */
-export async function fetchEvaluation(id: number, lang: string): Promise<EvaluationRead> {
-  return unwrap(
-    api.GET('/api/v1/evaluations/{evaluation_id}', {
-      params: { path: { evaluation_id: id }, header: { 'Accept-Language': lang } },
     }),
   )
 }

@@ -1,10 +1,12 @@
-import { useEffect, useId, useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Card } from '@/components/Card'
 import { ErrorMessage } from '@/components/ErrorMessage'
+import { PolicySelect } from '@/components/PolicySelect'
 import { SkeletonBlock } from '@/components/Skeleton'
+import { usePolicies } from '@/lib/api/policies'
 import type { EvaluationRead } from '@/lib/api/types'
-import { useEvaluate, usePolicies } from '../hooks/queries'
+import { useEvaluate } from '../hooks/queries'
 import { EvaluationResult } from './EvaluationResult'
 
 interface EvaluatePanelProps {
@@ -21,44 +23,34 @@ interface EvaluatePanelProps {
 /** Pick a policy (or none), evaluate the stock now, and see the whole judgement. */
 export function EvaluatePanel({ code, evaluation, loading, error, onEvaluated, lang }: EvaluatePanelProps) {
   const { t } = useTranslation()
-  const id = useId()
   const policies = usePolicies()
   const evaluate = useEvaluate(code, lang)
-  const [policyId, setPolicyId] = useState<string | null>(null)
+  // undefined until the user picks (null: no policy)
+  const [policyId, setPolicyId] = useState<number | null | undefined>(undefined)
 
   // Until the user picks, preselect the policy of the evaluation on show.
   useEffect(() => {
-    if (policyId === null && evaluation) setPolicyId(evaluation.policy_id === null ? '' : String(evaluation.policy_id))
+    if (policyId === undefined && evaluation) setPolicyId(evaluation.policy_id)
   }, [evaluation, policyId])
 
-  const selected = policyId ?? ''
+  const selected = policyId ?? null
 
   function run() {
-    evaluate.mutate(selected ? Number(selected) : null, { onSuccess: (made) => onEvaluated(made) })
+    evaluate.mutate(selected, { onSuccess: (made) => onEvaluated(made) })
   }
 
   return (
     <Card title={t('evaluate.title')} id="evaluate" className="evaluate-card">
       <div className="evaluate-form">
-        <div className="field evaluate-form__policy">
-          <label className="field__label" htmlFor={`${id}-policy`}>
-            {t('evaluate.policy')}
-          </label>
-          <select
-            id={`${id}-policy`}
-            className="input select"
-            value={selected}
-            onChange={(e) => setPolicyId(e.target.value)}
-            disabled={policies.isPending}
-          >
-            <option value="">{t('evaluate.noPolicy')}</option>
-            {policies.data?.items.map((policy) => (
-              <option key={policy.id} value={policy.id}>
-                {policy.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <PolicySelect
+          className="evaluate-form__policy"
+          label={t('evaluate.policy')}
+          policies={policies.data?.items ?? []}
+          value={selected}
+          emptyLabel={t('evaluate.noPolicy')}
+          disabled={policies.isPending}
+          onChange={setPolicyId}
+        />
         <button type="button" className="button button--primary evaluate-form__run" onClick={run} disabled={evaluate.isPending}>
           {evaluate.isPending ? t('evaluate.running') : t('evaluate.run')}
         </button>

@@ -5,8 +5,9 @@ import { EmptyState } from '@/components/EmptyState'
 import { ErrorMessage } from '@/components/ErrorMessage'
 import { Skeleton } from '@/components/Skeleton'
 import { isApiError } from '@/lib/api/errors'
+import { useEvaluation } from '@/lib/api/evaluations'
 import { usePageTitle } from '@/lib/usePageTitle'
-import { useEvaluation, useLatestEvaluation, useStock } from '../hooks/queries'
+import { useLatestEvaluation, useStock } from '../hooks/queries'
 import { ChartCard } from './chart/ChartCard'
 import { EvaluatePanel } from './EvaluatePanel'
 import { FundamentalsCard } from './FundamentalsCard'
@@ -25,7 +26,8 @@ function StockView({ code }: { code: string }) {
   const latest = useLatestEvaluation(code)
   const [madeId, setMadeId] = useState<number | null>(null)
   const evaluationId = madeId ?? latest.data?.id ?? null
-  const evaluation = useEvaluation(evaluationId, i18n.language)
+  // An evaluation does not change (the one just made is already in the cache): no refetching.
+  const evaluation = useEvaluation(evaluationId, i18n.language, { staleTime: Infinity })
   usePageTitle(stock.data ? `${stock.data.code} ${stock.data.name}` : code)
 
   if (stock.isError) {

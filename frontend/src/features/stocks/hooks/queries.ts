@@ -1,14 +1,12 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { queryKeys } from '@/lib/api/keys'
 import type { EvaluationRead, Period } from '@/lib/api/types'
 import {
   addToWatchlist,
   createEvaluation,
   createWatchlist,
-  fetchEvaluation,
   fetchFinancials,
   fetchLatestEvaluation,
-  fetchPolicies,
   fetchPrices,
   fetchStock,
   fetchWatchlists,
@@ -31,25 +29,10 @@ export function useFinancials(code: string) {
   return useQuery({ queryKey: queryKeys.stocks.financials(code), queryFn: () => fetchFinancials(code) })
 }
 
-export function usePolicies() {
-  return useQuery({ queryKey: queryKeys.policies, queryFn: fetchPolicies })
-}
-
 export function useLatestEvaluation(code: string) {
   return useQuery({
     queryKey: queryKeys.evaluations.list({ stock_code: code, limit: 1 }),
     queryFn: () => fetchLatestEvaluation(code),
-  })
-}
-
-/** An evaluation in the UI language: switching language re-reads it with translated reasons. */
-export function useEvaluation(id: number | null, lang: string) {
-  return useQuery({
-    queryKey: queryKeys.evaluations.detail(id ?? 0, lang),
-    queryFn: () => fetchEvaluation(id as number, lang),
-    enabled: id !== null,
-    placeholderData: keepPreviousData,
-    staleTime: Infinity,
   })
 }
 

@@ -1,6 +1,5 @@
 import {
   CandlestickSeries,
-  ColorType,
   CrosshairMode,
   HistogramSeries,
   LineSeries,
@@ -18,6 +17,7 @@ import {
 } from 'lightweight-charts'
 import { useEffect, useRef, useState } from 'react'
 import type { LevelsRead } from '@/lib/api/types'
+import { baseChartOptions } from '@/lib/chart'
 import { formatNumber, localeOf } from '@/lib/format'
 import type { Series } from '@/lib/indicators'
 import { SMA_PERIODS, type IndicatorSeries, type SmaPeriod } from '../../hooks/useIndicatorSeries'
@@ -94,16 +94,11 @@ export function PriceChart({ data, overlays, visibleFrom, levels, labels, lang, 
     const element = container.current
     if (!element) return
     const chart = createChart(element, {
-      autoSize: true,
+      ...baseChartOptions,
       layout: {
-        background: { type: ColorType.Solid, color: '#ffffff' },
-        textColor: theme.text,
-        fontFamily: theme.fontFamily,
-        fontSize: 12,
-        attributionLogo: true,
+        ...baseChartOptions.layout,
         panes: { separatorColor: theme.border, separatorHoverColor: theme.border, enableResize: false },
       },
-      grid: { vertLines: { color: theme.grid }, horzLines: { color: theme.grid } },
       rightPriceScale: { borderColor: theme.border, minimumWidth: 72 },
       timeScale: { borderColor: theme.border, rightOffset: 4, minBarSpacing: 0.5 },
       crosshair: { mode: CrosshairMode.Normal },

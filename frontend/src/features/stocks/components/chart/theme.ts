@@ -1,8 +1,8 @@
-/** Chart colours (kept in step with the CSS variables in styles/base.css). Rising red, falling blue. */
+import { chartBase } from '@/lib/chart'
+
+/** The price chart's colours (kept in step with the CSS variables in styles/base.css). Rising red, falling blue. */
 export const chartTheme = {
-  text: '#3d4754',
-  grid: '#eef1f5',
-  border: '#d5dce5',
+  ...chartBase,
   up: '#d23c3c',
   down: '#2163c4',
   upVolume: 'rgba(210, 60, 60, 0.35)',
@@ -16,5 +16,4 @@ export const chartTheme = {
   entryFill: 'rgba(79, 70, 184, 0.12)',
   target: '#1b7f3b',
   stop: '#c2410c',
-  fontFamily: '"Hiragino Sans", "Hiragino Kaku Gothic ProN", "Noto Sans JP", "Yu Gothic", Meiryo, system-ui, sans-serif',
 }
