@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kabu_trade.auth.models import User
 from kabu_trade.cli import _context, _require_schema, app, err, out
+from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope
 
 watchlist_app = typer.Typer(help="Watchlists (evaluated after every sync).", no_args_is_help=True)
@@ -46,6 +49,15 @@ def _user(session: Session, name: str | None) -> User:
     return users[0]
 
 
+@contextmanager
+def _as_user(name: str | None) -> Iterator[tuple[AppContext, Session, User]]:
+    """One command's unit of work, acting as one user: migrated database, session, the user."""
+    with _context() as context:
+        _require_schema(context)
+        with session_scope(context.sessions) as session:
+            yield context, session, _user(session, name)
+
+
 def _yen(value: Any) -> str:
     return "-" if value is None else f"¥{value:,.0f}"
 
@@ -61,14 +73,11 @@ def evaluate(
     """Evaluate stocks (optionally under a policy) and keep the evaluations in the history."""
     from kabu_trade.evaluations import service
 
-    with _context() as context:
-        _require_schema(context)
-        results = []
-        with session_scope(context.sessions) as session:
-            owner = _user(session, user)
-            for code in codes:
-                evaluation = service.evaluate_stock(session, owner.id, code, policy, trigger="cli")
-                results.append(service.detail(session, evaluation, lang, with_outcome=False))
+    results = []
+    with _as_user(user) as (_, session, owner):
+        for code in codes:
+            evaluation = service.evaluate_stock(session, owner.id, code, policy, trigger="cli")
+            results.append(service.detail(session, evaluation, lang, with_outcome=False))
     if as_json:
         out.print_json(json.dumps(results, default=str, ensure_ascii=False))
         return
@@ -102,12 +111,9 @@ def screen(
     from kabu_trade.policies import service as policies
     from kabu_trade.screener import service
 
-    with _context() as context:
-        _require_schema(context)
-        with session_scope(context.sessions) as session:
-            owner = _user(session, user)
-            found = policies.get_policy_for_user(session, owner.id, policy)
-            result = service.screen(session, context, found, limit=limit, sector=sector, market=market)
+    with _as_user(user) as (context, session, owner):
+        found = policies.get_policy_for_user(session, owner.id, policy)
+        result = service.screen(session, context, found, limit=limit, sector=sector, market=market)
     if csv:
         csv.write_text(service.to_csv(result), encoding="utf-8")
         err.print(f"wrote {len(result['items'])} rows to {csv}")
@@ -136,11 +142,8 @@ def watchlist_list(user: UserOption = None) -> None:
     """Your watchlists with their latest scores."""
     from kabu_trade.watchlists import repository, service
 
-    with _context() as context:
-        _require_schema(context)
-        with session_scope(context.sessions) as session:
-            owner = _user(session, user)
-            views = [service.watchlist_view(session, w) for w, _ in repository.list_owned(session, owner.id)]
+    with _as_user(user) as (_, session, owner):
+        views = [service.watchlist_view(session, w) for w, _ in repository.list_owned(session, owner.id)]
     if not views:
         out.print("No watchlists yet: kabu-trade watchlist add NAME CODE…")
     for view in views:
@@ -172,23 +175,20 @@ def watchlist_add(
     from kabu_trade.watchlists import repository, service
     from kabu_trade.watchlists.schemas import WatchlistCreate, WatchlistUpdate
 
-    with _context() as context:
-        _require_schema(context)
-        with session_scope(context.sessions) as session:
-            owner = _user(session, user)
-            watchlist = repository.get_by_name(session, owner.id, name)
-            if watchlist is None:
-                watchlist = service.create_watchlist(
-                    session, owner.id, WatchlistCreate(name=name, policy_id=policy)
-                )
-            elif policy is not None:
-                service.update_watchlist(session, owner.id, watchlist.id, WatchlistUpdate(policy_id=policy))
-            present = {item.code for item in repository.items(session, watchlist.id)}
-            added = [
-                service.add_item(session, owner.id, watchlist.id, c, None).code
-                for c in dict.fromkeys(c.upper() for c in codes)
-                if c not in present
-            ]
+    with _as_user(user) as (_, session, owner):
+        watchlist = repository.get_by_name(session, owner.id, name)
+        if watchlist is None:
+            watchlist = service.create_watchlist(
+                session, owner.id, WatchlistCreate(name=name, policy_id=policy)
+            )
+        elif policy is not None:
+            service.update_watchlist(session, owner.id, watchlist.id, WatchlistUpdate(policy_id=policy))
+        present = {item.code for item in repository.items(session, watchlist.id)}
+        added = [
+            service.add_item(session, owner.id, watchlist.id, c, None).code
+            for c in dict.fromkeys(c.upper() for c in codes)
+            if c not in present
+        ]
     out.print(f"{name}: added {', '.join(added) or 'nothing new'}.")
 
 
@@ -202,15 +202,12 @@ def watchlist_remove(
     from kabu_trade.core.errors import NotFound
     from kabu_trade.watchlists import repository, service
 
-    with _context() as context:
-        _require_schema(context)
-        with session_scope(context.sessions) as session:
-            owner = _user(session, user)
-            watchlist = repository.get_by_name(session, owner.id, name)
-            if watchlist is None:
-                raise NotFound(f"No watchlist named {name!r}.", field="name")
-            for code in codes:
-                service.remove_item(session, owner.id, watchlist.id, code)
+    with _as_user(user) as (_, session, owner):
+        watchlist = repository.get_by_name(session, owner.id, name)
+        if watchlist is None:
+            raise NotFound(f"No watchlist named {name!r}.", field="name")
+        for code in codes:
+            service.remove_item(session, owner.id, watchlist.id, code)
     out.print(f"{name}: removed {', '.join(c.upper() for c in codes)}.")
 
 
@@ -219,12 +216,9 @@ def policies_list(user: UserOption = None) -> None:
     """Your policies with their ids (for --policy)."""
     from kabu_trade.policies import service
 
-    with _context() as context:
-        _require_schema(context)
-        with session_scope(context.sessions) as session:
-            owner = _user(session, user)
-            rows, _ = service.list_policies(session, owner.id)
-            listed = [(p.id, p.name, p.style, p.version, len(p.rules)) for p in rows]
+    with _as_user(user) as (_, session, owner):
+        rows, _ = service.list_policies(session, owner.id)
+        listed = [(p.id, p.name, p.style, p.version, len(p.rules)) for p in rows]
     table = Table(title="Policies")
     for column in ("id", "name", "style", "version", "rules"):
         table.add_column(column)
