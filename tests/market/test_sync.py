@@ -194,3 +194,13 @@ async def test_sync_api_lists_runs_and_only_admins_start_one(context_factory: Co
         boss = await sign_in(client, "boss")
         busy = await client.post("/api/v1/sync", headers=boss)
         assert busy.status_code == 409 and "elsewhere:1" in busy.json()["detail"]
+
+
+def test_first_sync_fetches_a_year_of_disclosures_before_the_first_price(
+    context_factory: ContextFactory,
+) -> None:
+    context = context_factory("sqlite")
+    MarketSync(context, _demo()).run(until=MIDDLE)
+    with session_scope(context.sessions) as session:
+        first = session.scalar(sa.select(sa.func.min(Fundamental.disclosed_date)))
+    assert first is not None and first < START - timedelta(days=200)

@@ -36,6 +36,7 @@ from kabu_trade.watchlists.service import evaluate_all_watchlists
 
 log = structlog.get_logger(__name__)
 SYNC_LOCK = "market-sync"
+FUNDAMENTALS_LEAD = timedelta(days=400)
 Progress = Callable[[int, int, str], None]
 
 
@@ -200,7 +201,9 @@ class MarketSync:
     def _sync_fundamentals(self, end: date) -> int:
         with session_scope(self.context.sessions) as session:
             last = repository.latest_disclosure_date(session)
-        start = last + timedelta(days=1) if last else self._history_start()
+        # On the first sync, reach a year further back than the prices: a ratio on the first day
+        # needs the last full-year figures, disclosed up to a year earlier.
+        start = last + timedelta(days=1) if last else self._history_start() - FUNDAMENTALS_LEAD
         if start > end:
             return 0
         frame = self.provider.fetch_fundamentals(start, end)
