@@ -11,6 +11,7 @@ import { useFieldErrors } from '../hooks/useFieldErrors'
 import { setupStatusKey, useSetupStatus } from '../hooks/useSetupStatus'
 import { useStartSession } from '../hooks/useStartSession'
 import { AuthLayout } from './AuthLayout'
+import { UsernameField } from './UsernameField'
 import { TextField } from '@/components/Field'
 
 const ALIASES = { setup_token: 'setupToken' }
@@ -86,19 +87,7 @@ export function SetupPage() {
             error={errors.fieldError('setupToken')}
             inputRef={errors.register('setupToken')}
           />
-          <TextField
-            label={t('auth.username')}
-            hint={t('auth.usernameHint')}
-            name="username"
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            required
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            error={errors.fieldError('username')}
-            inputRef={errors.register('username')}
-          />
+          <UsernameField value={username} onChange={setUsername} errors={errors} hint={t('auth.usernameHint')} />
           <TextField
             label={t('auth.password')}
             hint={t('auth.passwordHint')}

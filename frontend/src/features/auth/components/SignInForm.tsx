@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { ErrorMessage } from '@/components/ErrorMessage'
 import { signIn } from '../api/auth'
 import { useFieldErrors } from '../hooks/useFieldErrors'
+import { UsernameField } from './UsernameField'
 import { TextField } from '@/components/Field'
 
 interface SignInFormProps {
@@ -34,18 +35,7 @@ export function SignInForm({ onSignedIn }: SignInFormProps) {
   return (
     <form className="form" onSubmit={submit} noValidate aria-busy={pending}>
       {errors.error ? <ErrorMessage error={errors.error} compact /> : null}
-      <TextField
-        label={t('auth.username')}
-        name="username"
-        autoComplete="username"
-        autoCapitalize="none"
-        spellCheck={false}
-        required
-        value={username}
-        onChange={(e) => setUsername(e.target.value)}
-        error={errors.fieldError('username')}
-        inputRef={errors.register('username')}
-      />
+      <UsernameField value={username} onChange={setUsername} errors={errors} />
       <TextField
         label={t('auth.password')}
         name="password"
