@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from kabu_trade.auth import repository
 from kabu_trade.auth.models import User
-from kabu_trade.core.deps import SessionDep, SettingsDep
+from kabu_trade.core.deps import ContextDep
 from kabu_trade.core.errors import Forbidden, Unauthorized
 from kabu_trade.core.security import decode_access_token
 
@@ -18,9 +18,15 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=F
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-def current_user(
-    token: Annotated[str | None, Depends(oauth2_scheme)], session: SessionDep, settings: SettingsDep
-) -> User:
+def current_user(token: Annotated[str | None, Depends(oauth2_scheme)], context: ContextDep) -> User:
+    """The signed-in user, read in a short session of its own.
+
+    FastAPI runs each sync dependency in its own thread-pool hop: a connection taken here and kept
+    for the endpoint would sit idle in a transaction while the request waits for its next thread,
+    which is how one worker stalled at 100 clients. So this hop opens, reads and returns the
+    connection before it ends; the user comes back detached, with its columns loaded.
+    """
+    settings = context.settings
     if not token:
         raise Unauthorized("Sign in first: this endpoint needs a bearer token.", headers=_CHALLENGE)
     try:
@@ -28,7 +34,8 @@ def current_user(
         user_id = int(payload["sub"])
     except (jwt.PyJWTError, ValueError, KeyError):
         raise Unauthorized("The token is invalid or expired; sign in again.", headers=_CHALLENGE) from None
-    user = repository.get_user(session, user_id)
+    with context.sessions() as session:
+        user = repository.get_user(session, user_id)
     if user is None or not user.is_active:
         raise Unauthorized("The account of this token no longer exists.", headers=_CHALLENGE)
     return user

@@ -69,7 +69,8 @@ def read_me(user: CurrentUser) -> User:
 
 @users_router.patch("/me", response_model=UserRead)
 def update_me(body: UserUpdate, user: CurrentUser, session: SessionDep) -> User:
-    return service.update_user(session, user, body)
+    # The authenticated user is detached (read in its own short session): attach it to this one.
+    return service.update_user(session, session.merge(user), body)
 
 
 @users_router.post(
