@@ -13,6 +13,7 @@ from kabu_trade.auth.throttle import LoginThrottle
 from kabu_trade.core.config import Settings
 from kabu_trade.core.deps import CacheDep, SessionDep, SettingsDep
 from kabu_trade.core.errors import AppError
+from kabu_trade.core.net import client_address
 from kabu_trade.core.security import create_access_token
 
 auth_router = APIRouter(prefix="/auth", tags=["auth"])
@@ -35,7 +36,7 @@ def sign_in(
     settings: SettingsDep,
 ) -> TokenRead:
     throttle = LoginThrottle(cache, settings.login_max_failures, settings.login_window_seconds)
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request.scope, settings.trusted_proxies)
     throttle.check(form.username, client)
     try:
         user = service.authenticate(session, form.username, form.password)

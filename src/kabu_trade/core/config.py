@@ -6,6 +6,7 @@ offline demo provider, so a fresh clone runs with no services and no network.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -60,15 +61,29 @@ class Settings(BaseSettings):
         description="the built web app, served at / when present (unset: API only, e.g. behind CloudFront)",
     )
 
+    # Proxies (addresses or CIDR blocks, e.g. CloudFront's or the load balancer's subnet) whose
+    # X-Forwarded-For is believed; unset: the peer address is the client's.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
     log_level: str = "INFO"
     log_json: bool = True
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
-    @field_validator("universe", "cors_origins", mode="before")
+    @field_validator("universe", "cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_codes(cls, value: object) -> object:
         if isinstance(value, str):
             return [c.strip() for c in value.replace(" ", ",").split(",") if c.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: list[str]) -> list[str]:
+        for proxy in value:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"KABU_TRUSTED_PROXIES: {proxy!r} is not an IP address or network") from None
         return value
 
     @model_validator(mode="after")

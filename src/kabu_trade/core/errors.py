@@ -8,9 +8,14 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = structlog.get_logger(__name__)
+# How long a client should wait before retrying when the database is away: a restart or a
+# fail-over is back within seconds, and pre-ping replaces the dead pooled connections.
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 class AppError(Exception):
@@ -52,6 +57,13 @@ class Conflict(AppError):
 class TooManyRequests(AppError):
     status_code = 429
     error = "too_many_requests"
+
+
+class ServiceUnavailable(AppError):
+    """The database cannot be reached right now (restarting, fail-over, pool exhausted)."""
+
+    status_code = 503
+    error = "service_unavailable"
 
 
 class SourceError(AppError):
@@ -96,6 +108,33 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             _body(name, str(exc.detail)), status_code=exc.status_code, headers=getattr(exc, "headers", None)
         )
+
+    async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # Nothing was acknowledged: the unit of work commits before any 2xx is sent, so a write
+        # that meets a dead connection is rolled back and the client is told to retry.
+        log.warning("database_unavailable", path=request.url.path, error=type(exc).__name__)
+        return JSONResponse(
+            _body(
+                ServiceUnavailable.error,
+                "The database is unavailable at the moment; nothing was changed. Try again shortly.",
+            ),
+            status_code=503,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _operational(request: Request, exc: OperationalError) -> JSONResponse:
+        return await _database_unavailable(request, exc)
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_timeout(request: Request, exc: PoolTimeout) -> JSONResponse:
+        return await _database_unavailable(request, exc)
+
+    @app.exception_handler(DBAPIError)
+    async def _dbapi(request: Request, exc: DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated:
+            return await _database_unavailable(request, exc)
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
