@@ -2,6 +2,11 @@
 
 Market reads are keyed by a *generation* number that every sync bumps, so one increment makes
 every cached market answer stale at once, across all API processes sharing the Redis.
+
+Redis is a cache, never a dependency: with a Redis URL, ``create_cache`` returns a
+``ResilientCache`` that gives Redis short timeouts and a circuit breaker and, while Redis is away,
+answers from an in-process ``MemoryCache`` (cached reads, login-throttle counters, the market
+generation). Callers never see a Redis exception.
 """
 
 from __future__ import annotations
@@ -11,10 +16,18 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import redis
 from cachetools import LRUCache
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from kabu_trade.core.circuit_breaker import BreakerState, CircuitBreaker
+
+if TYPE_CHECKING:
+    from kabu_trade.core.config import Settings
 
 T = TypeVar("T")
 MARKET_GENERATION_KEY = "market:generation"
@@ -28,6 +41,7 @@ class Cache(Protocol):
     def delete(self, key: str) -> None: ...
     def incr(self, key: str, ttl: int | None = None) -> int: ...
     def ping(self) -> bool: ...
+    def status(self) -> dict[str, Any]: ...
     def close(self) -> None: ...
 
 
@@ -71,19 +85,64 @@ class MemoryCache:
     def ping(self) -> bool:
         return True
 
+    def status(self) -> dict[str, Any]:
+        return {"backend": self.backend, "ok": True}
+
     def close(self) -> None:
         with self._lock:
             self._items.clear()
 
 
+@dataclass(frozen=True)
+class RedisOptions:
+    """How long to wait for Redis and when to stop asking it (``KABU_REDIS_*`` settings)."""
+
+    connect_timeout: float = 0.25
+    socket_timeout: float = 0.25
+    breaker_failures: int = 3
+    breaker_cooldown: float = 5.0
+    # While Redis is away a sync in another process cannot reach us: the in-process market
+    # generation rolls over this often, so no fallback answer is older than this.
+    fallback_max_age: int = 30
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RedisOptions:
+        return cls(
+            connect_timeout=settings.redis_connect_timeout_seconds,
+            socket_timeout=settings.redis_socket_timeout_seconds,
+            breaker_failures=settings.redis_breaker_failures,
+            breaker_cooldown=settings.redis_breaker_cooldown_seconds,
+            fallback_max_age=settings.redis_fallback_max_age_seconds,
+        )
+
+
 class RedisCache:
+    """Plain Redis: errors reach the caller. Production wraps it in ``ResilientCache``."""
+
     backend = "redis"
 
-    def __init__(self, url: str, prefix: str = "kabu:") -> None:
+    def __init__(
+        self, url: str, prefix: str = "kabu:", *, connect_timeout: float = 2.0, socket_timeout: float = 2.0
+    ) -> None:
+        # No retries: redis-py's default (10 retries with exponential back-off) turned every call to
+        # a frozen Redis into tens of seconds. A failed call fails fast; the breaker decides the rest.
         self._client = redis.Redis.from_url(
-            url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30
+            url,
+            decode_responses=True,
+            socket_timeout=socket_timeout,
+            socket_connect_timeout=connect_timeout,
+            retry=Retry(NoBackoff(), 0),
+            health_check_interval=30,
         )
         self._prefix = prefix
+
+    @property
+    def client(self) -> redis.Redis:
+        return self._client
+
+    @property
+    def prefix(self) -> str:
+        return self._prefix
 
     def get(self, key: str) -> str | None:
         value = self._client.get(self._prefix + key)
@@ -104,25 +163,189 @@ class RedisCache:
         result = pipe.execute()
         return int(result[0])
 
+    def incr_by(self, key: str, amount: int) -> int:
+        return int(self._client.incrby(self._prefix + key, amount))  # type: ignore[arg-type]
+
     def ping(self) -> bool:
         try:
             return bool(self._client.ping())
         except redis.RedisError:
             return False
 
+    def status(self) -> dict[str, Any]:
+        return {"backend": self.backend, "ok": self.ping()}
+
     def close(self) -> None:
         self._client.close()
 
 
-def create_cache(redis_url: str | None, prefix: str = "kabu:") -> Cache:
-    return RedisCache(redis_url, prefix=prefix) if redis_url else MemoryCache()
+R = TypeVar("R")
+
+
+class ResilientCache:
+    """Redis behind a circuit breaker, with an in-process fallback while Redis is away.
+
+    A call goes to Redis while the breaker is closed; a failed call (refused, timed out) answers
+    from the fallback at once, and after a few consecutive failures the breaker opens: every call
+    uses the fallback without touching the network until the cool-down ends. Then one call probes.
+
+    The market generation needs care, because it is how a sync in one process tells the others
+    that cached answers are stale, and Redis is the only channel:
+
+    * While Redis is away, the generation is in-process (``local-<recoveries>.<bumps>.<period>``):
+      it never equals a Redis generation nor one of an earlier outage, a local sync bumps it, and it
+      rolls over every ``fallback_max_age`` seconds because a sync in *another* process cannot
+      reach us; so no fallback answer (nor the screener's snapshot) outlives that.
+    * The half-open probe is an INCR of the Redis generation, and the fallback is emptied when it
+      succeeds. A sync may have run in another process while Redis was away (its bump went to its
+      own fallback and is lost; a sync job may even have exited), so any answer cached in Redis
+      before the outage may be stale: bumping on recovery drops them all, in every process, at
+      the price of recomputing them once. Emptying the fallback drops answers computed during the
+      outage, so the next outage starts clean.
+    * A Redis restarted without persistence starts the generation again from 0, which could
+      re-issue a number another process still has cached answers (or a screener snapshot) for:
+      the generation never goes below the highest one this process has seen.
+    """
+
+    backend = "redis"
+
+    def __init__(
+        self,
+        redis_cache: RedisCache,
+        *,
+        breaker: CircuitBreaker | None = None,
+        fallback_max_age: int = 30,
+        fallback: MemoryCache | None = None,
+    ) -> None:
+        self.redis = redis_cache
+        self.breaker = breaker or CircuitBreaker("redis")
+        self.fallback = fallback or MemoryCache()
+        self.fallback_max_age = fallback_max_age
+        self._lock = threading.Lock()
+        self._highest_generation = 0
+        self._local_bumps = 0
+        self._recoveries = 0
+
+    # -- the breaker around every Redis call ------------------------------------------------------
+    def _admitted(self) -> bool:
+        token = self.breaker.acquire()
+        if token is None:
+            return False
+        if token is BreakerState.HALF_OPEN:
+            return self._probe()
+        return True
+
+    def _probe(self) -> bool:
+        try:
+            value = self.redis.incr(MARKET_GENERATION_KEY)
+            self._keep_generation_monotonic(value)
+        except redis.RedisError as exc:
+            self.breaker.failure(BreakerState.HALF_OPEN, exc)
+            return False
+        except BaseException as exc:  # never leave the breaker waiting for a trial that died
+            self.breaker.failure(BreakerState.HALF_OPEN, exc)
+            raise
+        self.fallback.close()
+        with self._lock:
+            self._recoveries += 1
+        self.breaker.success(BreakerState.HALF_OPEN)
+        return True
+
+    def _call(self, operation: Callable[[RedisCache], R], fallback: Callable[[MemoryCache], R]) -> R:
+        if self._admitted():
+            try:
+                result = operation(self.redis)
+            except redis.RedisError as exc:
+                self.breaker.failure(BreakerState.CLOSED, exc)
+            else:
+                self.breaker.success(BreakerState.CLOSED)
+                return result
+        return fallback(self.fallback)
+
+    # -- the Cache protocol ----------------------------------------------------------------------
+    def get(self, key: str) -> str | None:
+        return self._call(lambda r: r.get(key), lambda m: m.get(key))
+
+    def set(self, key: str, value: str, ttl: int) -> None:
+        self._call(lambda r: r.set(key, value, ttl), lambda m: m.set(key, value, ttl))
+
+    def delete(self, key: str) -> None:
+        self._call(lambda r: r.delete(key), lambda m: m.delete(key))
+
+    def incr(self, key: str, ttl: int | None = None) -> int:
+        return self._call(lambda r: r.incr(key, ttl), lambda m: m.incr(key, ttl))
+
+    def ping(self) -> bool:
+        return self._call(lambda r: bool(r.client.ping()), lambda m: False)
+
+    def status(self) -> dict[str, Any]:
+        ok = self.ping()
+        return {"backend": self.backend, "ok": ok, "breaker": self.breaker.state.value}
+
+    def close(self) -> None:
+        self.redis.close()
+        self.fallback.close()
+
+    # -- the market generation -------------------------------------------------------------------
+    def _keep_generation_monotonic(self, value: int) -> int:
+        with self._lock:
+            highest = self._highest_generation
+        if value <= highest:
+            # Redis lost the key (restart without persistence): move past every number seen here.
+            value = self.redis.incr_by(MARKET_GENERATION_KEY, highest + 1 - value)
+        with self._lock:
+            self._highest_generation = max(self._highest_generation, value)
+        return value
+
+    def _local_generation(self) -> str:
+        period = int(self.breaker.clock() // self.fallback_max_age)
+        return f"local-{self._recoveries}.{self._local_bumps}.{period}"
+
+    def market_generation(self) -> str:
+        def from_redis(r: RedisCache) -> str:
+            value = int(r.get(MARKET_GENERATION_KEY) or 0)
+            if value < self._highest_generation:
+                value = self._keep_generation_monotonic(value)
+            else:
+                with self._lock:
+                    self._highest_generation = value
+            return str(value)
+
+        return self._call(from_redis, lambda m: self._local_generation())
+
+    def bump_market_generation(self) -> int:
+        def locally(m: MemoryCache) -> int:
+            with self._lock:
+                self._local_bumps += 1
+                return self._local_bumps
+
+        return self._call(lambda r: self._keep_generation_monotonic(r.incr(MARKET_GENERATION_KEY)), locally)
+
+
+def create_cache(redis_url: str | None, prefix: str = "kabu:", options: RedisOptions | None = None) -> Cache:
+    if not redis_url:
+        return MemoryCache()
+    options = options or RedisOptions()
+    return ResilientCache(
+        RedisCache(
+            redis_url, prefix, connect_timeout=options.connect_timeout, socket_timeout=options.socket_timeout
+        ),
+        breaker=CircuitBreaker(
+            "redis", failure_threshold=options.breaker_failures, cooldown_seconds=options.breaker_cooldown
+        ),
+        fallback_max_age=options.fallback_max_age,
+    )
 
 
 def market_generation(cache: Cache) -> str:
+    if isinstance(cache, ResilientCache):
+        return cache.market_generation()
     return cache.get(MARKET_GENERATION_KEY) or "0"
 
 
 def bump_market_generation(cache: Cache) -> int:
+    if isinstance(cache, ResilientCache):
+        return cache.bump_market_generation()
     return cache.incr(MARKET_GENERATION_KEY)
 
 

@@ -30,6 +30,13 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; unset means SQLite at DATA_DIR/kabu-trade.db"
     )
     redis_url: str | None = Field(default=None, description="unset means an in-process cache")
+    # Redis is a cache, not a dependency: short timeouts, then a circuit breaker that skips it for a
+    # cool-down after consecutive failures, with an in-process fallback meanwhile (core/cache.py).
+    redis_connect_timeout_seconds: float = Field(default=0.25, gt=0, le=10)
+    redis_socket_timeout_seconds: float = Field(default=0.25, gt=0, le=10)
+    redis_breaker_failures: int = Field(default=3, ge=1, le=100)
+    redis_breaker_cooldown_seconds: float = Field(default=5.0, gt=0, le=300)
+    redis_fallback_max_age_seconds: int = Field(default=30, ge=1, le=3600)
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
     access_token_minutes: int = Field(default=60 * 12, ge=1)
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from kabu_trade.core.cache import Cache, create_cache
+from kabu_trade.core.cache import Cache, RedisOptions, create_cache
 from kabu_trade.core.config import Settings
 from kabu_trade.core.db import create_db_engine, create_session_factory
 
@@ -38,5 +38,5 @@ def build_context(settings: Settings, cache: Cache | None = None) -> AppContext:
         settings=settings,
         engine=engine,
         sessions=create_session_factory(engine),
-        cache=cache or create_cache(settings.redis_url),
+        cache=cache or create_cache(settings.redis_url, options=RedisOptions.from_settings(settings)),
     )
