@@ -73,3 +73,35 @@ async def test_scheduler_runs_the_job_when_due(context_factory: object) -> None:
             break
     task.cancel()
     assert len(ran) >= 2
+
+
+async def test_the_scheduler_records_a_dead_sync_as_failed_when_it_wakes(context_factory: object) -> None:
+    import sqlalchemy as sa
+
+    from kabu_trade.core.db import session_scope
+    from kabu_trade.core.locks import LeaseLock
+    from kabu_trade.market.models import SyncRun
+    from kabu_trade.market.sync import SYNC_LOCK
+
+    context: AppContext = context_factory("sqlite")  # type: ignore[operator]
+    assert LeaseLock(context.sessions, SYNC_LOCK, 60, holder="dead-host:1:x").acquire()
+    with session_scope(context.sessions) as session:
+        session.add(SyncRun(source="demo", status="running"))
+        session.execute(sa.text("UPDATE job_locks SET expires_at = '2000-01-01 00:00:00'"))
+    seen: list[str | None] = []
+
+    def job(ctx: AppContext) -> None:
+        with session_scope(ctx.sessions) as session:
+            seen.append(session.scalar(sa.select(SyncRun.status)))
+
+    clock = [datetime(2025, 3, 14, 16, 14, 59, 990000, tzinfo=JST)]
+    task = asyncio.create_task(scheduler_loop(context, now=lambda: clock[0], job=job))
+    for _ in range(3000):  # up to 30 s: a condition polled, not a timed assertion
+        await asyncio.sleep(0.01)
+        if seen:
+            break
+    task.cancel()
+    assert seen and seen[0] == "failed"  # recorded before the job ran, by the scheduler itself
+    with session_scope(context.sessions) as session:
+        run = session.scalar(sa.select(SyncRun))
+        assert run is not None and "dead-host:1:x" in (run.error or "")

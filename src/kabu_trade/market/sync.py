@@ -5,7 +5,10 @@
 - Resumable: each chunk of days is one transaction (never half a day), so an interrupted sync keeps
   the chunks it finished and the next run starts after them. A failed chunk leaves the data as it
   was before that chunk.
-- One at a time: a lease in the database keeps two processes from syncing at once.
+- One at a time: a lease in the database keeps two processes from syncing at once. A heartbeat
+  renews it while the sync runs, so a killed sync frees it within a minute; every write checks
+  the lease inside its own transaction, so a sync that lost it stops instead of writing beside
+  the next holder. The run a dead sync left "running" is recorded as failed, with why.
 - Demo and real data never mix: a real source refuses to write into a database holding demo data
   unless told to remove the demo data first (and vice versa).
 """
@@ -26,16 +29,24 @@ from kabu_trade.core.cache import bump_market_generation
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope, utcnow
 from kabu_trade.core.errors import AppError, Conflict, SourceError
-from kabu_trade.core.locks import LeaseLock
+from kabu_trade.core.locks import Heartbeat, LeaseLock
 from kabu_trade.market import repository
 from kabu_trade.market.calendar import last_completed_session, sessions_between
 from kabu_trade.market.models import SyncRun
 from kabu_trade.market.providers.base import MarketDataProvider
 from kabu_trade.market.providers.factory import provider_end
+from kabu_trade.market.sync_runs import (
+    SYNC_LOCK,
+    dead_run_reason,
+    fail_runs,
+    read_sync_lease,
+    running_run_ids,
+    stale_fields,
+)
 from kabu_trade.watchlists.service import evaluate_all_watchlists
 
 log = structlog.get_logger(__name__)
-SYNC_LOCK = "market-sync"
+__all__ = ["SYNC_LOCK", "MarketSync", "SyncReport", "recent_runs"]
 FUNDAMENTALS_LEAD = timedelta(days=400)
 Progress = Callable[[int, int, str], None]
 
@@ -69,13 +80,18 @@ class MarketSync:
         *,
         progress: Progress | None = None,
         days_per_chunk: int | None = None,
+        lock: LeaseLock | None = None,
+        heartbeat_every: float | None = None,
     ) -> None:
         self.context = context
         self.provider = provider
         self.progress = progress or (lambda done, total, label: None)
         # By-date sources answer one day per call anyway; the others fetch a month per call.
         self.days_per_chunk = days_per_chunk or (5 if provider.fetches_by_date else 40)
-        self.lock = LeaseLock(context.sessions, SYNC_LOCK, context.settings.sync_lock_seconds)
+        self.lock = lock or LeaseLock(context.sessions, SYNC_LOCK, context.settings.sync_lock_seconds)
+        # A third of the lease: two beats may fail (a database hiccup) before it runs out.
+        self.heartbeat_every = heartbeat_every or self.lock.seconds / 3
+        self.heartbeat: Heartbeat | None = None
 
     # -- public ---------------------------------------------------------------------------------
 
@@ -86,6 +102,30 @@ class MarketSync:
             holder = self.lock.current_holder()
             since = holder.acquired_at.isoformat(timespec="seconds") if holder else "?"
             raise Conflict(f"Another sync is running ({holder.holder if holder else '?'}, since {since}).")
+        self.heartbeat = Heartbeat(self.lock, self.heartbeat_every).start()
+        try:
+            report, failure = self._run_holding_lease(until, purge_other, triggered_by)
+        finally:
+            self.heartbeat.stop()
+            self.lock.release()
+        if report.bars or report.fundamentals or report.stocks:
+            # Finished chunks are committed even when a later one failed: refresh cached reads.
+            bump_market_generation(self.context.cache)
+        if report.metrics:
+            # Fresh scores waiting for the investor: every watchlist, evaluated on the new data.
+            report.watchlist_evaluations = evaluate_all_watchlists(self.context.sessions)["evaluated"]
+        log.info("sync_finished", **{k: v for k, v in report.as_dict().items() if k != "messages"})
+        if failure is not None:
+            raise failure
+        return report
+
+    def _run_holding_lease(
+        self, until: date | None, purge_other: bool, triggered_by: int | None
+    ) -> tuple[SyncReport, AppError | None]:
+        # Holding the lease, this is the only sync: any run still "running" was left by a dead one.
+        dead = fail_runs(self.context.sessions, running_run_ids(self.context.sessions), self._dead_reason())
+        if dead:
+            log.warning("sync_dead_runs_failed", runs=dead, reason=self._dead_reason())
         report = self._start_run(triggered_by)
         failure: AppError | None = None
         try:
@@ -107,22 +147,19 @@ class MarketSync:
         except BaseException:  # Ctrl-C or shutdown: keep finished chunks, free the lock, stop
             report.status, report.error = "failed", "interrupted"
             self._finish_run(report)
-            self.lock.release()
             raise
         if failure is not None:
             report.status, report.error = "failed", failure.detail
         self._finish_run(report)
-        self.lock.release()
-        if report.bars or report.fundamentals or report.stocks:
-            # Finished chunks are committed even when a later one failed: refresh cached reads.
-            bump_market_generation(self.context.cache)
-        if report.metrics:
-            # Fresh scores waiting for the investor: every watchlist, evaluated on the new data.
-            report.watchlist_evaluations = evaluate_all_watchlists(self.context.sessions)["evaluated"]
-        log.info("sync_finished", **{k: v for k, v in report.as_dict().items() if k != "messages"})
-        if failure is not None:
-            raise failure
-        return report
+        return report, failure
+
+    def _dead_reason(self) -> str:
+        return dead_run_reason(self.lock.taken_over)
+
+    def _check_lease(self) -> None:
+        """Stop at the next step once the heartbeat found the lease lost (before a long fetch)."""
+        if self.heartbeat is not None:
+            self.heartbeat.check()
 
     # -- steps ----------------------------------------------------------------------------------
 
@@ -138,8 +175,10 @@ class MarketSync:
             )
 
     def _sync_stocks(self, purge_other: bool) -> int:
+        self._check_lease()
         listing = self.provider.list_stocks()
         with session_scope(self.context.sessions) as session:
+            self.lock.fence(session)
             if purge_other:
                 for source in repository.data_sources(session):
                     if (source == "demo") != self.provider.is_demo:
@@ -180,20 +219,23 @@ class MarketSync:
             report.to_date = max(chunk[-1] for chunk, _ in plan)
         self._save_progress(report)
         for step, (chunk, scope) in enumerate(plan, start=1):
+            self._check_lease()
             frame = self.provider.fetch_daily_bars(chunk[0], chunk[-1], scope)
             with session_scope(self.context.sessions) as session:
+                self.lock.fence(session)
                 known = set(repository.stock_codes(session))
                 frame = frame[frame["code"].isin(known)]
                 report.bars += repository.upsert_bars(session, frame)
                 report.steps_done = step
                 self._save_progress(report, session)
-            self.lock.renew()
             self.progress(step, len(plan), f"{chunk[0]}…{chunk[-1]}")
 
     def _refresh_metrics(self) -> int:
         """The latest metrics and default scores of the whole universe, in one vectorised pass."""
+        self._check_lease()
         self.progress(0, 1, "metrics")
         with session_scope(self.context.sessions) as session:
+            self.lock.fence(session)
             count = refresh_stock_metrics(session)
         self.progress(1, 1, "metrics")
         return count
@@ -206,8 +248,10 @@ class MarketSync:
         start = last + timedelta(days=1) if last else self._history_start() - FUNDAMENTALS_LEAD
         if start > end:
             return 0
+        self._check_lease()
         frame = self.provider.fetch_fundamentals(start, end)
         with session_scope(self.context.sessions) as session:
+            self.lock.fence(session)
             known = set(repository.stock_codes(session))
             return repository.upsert_fundamentals(session, frame[frame["code"].isin(known)])
 
@@ -240,13 +284,24 @@ class MarketSync:
             run = session.get(SyncRun, report.run_id)
             if run is None:
                 return
-            run.status, run.error, run.finished_at = report.status, report.error, utcnow()
+            # Failed already, e.g. by an administrator's unlock: the first reason says why.
+            keep = run.status == "failed" and report.status == "failed" and run.error
+            run.status, run.finished_at = report.status, utcnow()
+            run.error = run.error if keep else report.error
             run.stocks_written, run.bars_written = report.stocks, report.bars
             run.fundamentals_written = report.fundamentals
             run.steps_total, run.steps_done = report.steps_total, report.steps_done
             run.from_date, run.to_date = report.from_date, report.to_date
 
 
-def recent_runs(context: AppContext, limit: int = 20) -> list[SyncRun]:
+def recent_runs(context: AppContext, limit: int = 20) -> list[dict[str, object]]:
+    """The newest runs, a run whose process died reported as failed (see ``sync_runs``)."""
     with session_scope(context.sessions) as session:
-        return list(session.scalars(select(SyncRun).order_by(SyncRun.id.desc()).limit(limit)).all())
+        runs = session.scalars(select(SyncRun).order_by(SyncRun.id.desc()).limit(limit)).all()
+        lease = read_sync_lease(session)
+    now = utcnow()
+    return [{**_columns(run), **stale_fields(run, lease, now)} for run in runs]
+
+
+def _columns(run: SyncRun) -> dict[str, object]:
+    return {column.key: getattr(run, column.key) for column in SyncRun.__table__.columns}
