@@ -15,9 +15,10 @@ from kabu_trade.core.deps import CacheDep, SessionDep, SettingsDep
 from kabu_trade.core.errors import AppError
 from kabu_trade.core.net import client_address
 from kabu_trade.core.security import create_access_token
+from kabu_trade.core.unit_of_work import UnitOfWorkRoute
 
-auth_router = APIRouter(prefix="/auth", tags=["auth"])
-users_router = APIRouter(prefix="/users", tags=["users"])
+auth_router = APIRouter(prefix="/auth", tags=["auth"], route_class=UnitOfWorkRoute)
+users_router = APIRouter(prefix="/users", tags=["users"], route_class=UnitOfWorkRoute)
 
 
 def _token_for(user: User, settings: Settings) -> TokenRead:

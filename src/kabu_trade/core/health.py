@@ -11,10 +11,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from kabu_trade import __version__
 from kabu_trade.core import migrate
 from kabu_trade.core.deps import ContextDep
+from kabu_trade.core.unit_of_work import UnitOfWorkRoute
 from kabu_trade.market import repository
 from kabu_trade.market.models import SyncRun
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=UnitOfWorkRoute)
 
 
 @router.get("/health", summary="Liveness and readiness: database, cache and data freshness")

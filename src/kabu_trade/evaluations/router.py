@@ -1,17 +1,18 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, status
 
 from kabu_trade.auth.deps import CurrentUser
 from kabu_trade.core.deps import SessionDep
+from kabu_trade.core.params import IdPath, IdQuery, IsoDate, Offset
+from kabu_trade.core.unit_of_work import UnitOfWorkRoute
 from kabu_trade.evaluations import service
 from kabu_trade.evaluations.messages import negotiate_language
 from kabu_trade.evaluations.schemas import EvaluationCreate, EvaluationList, EvaluationRead, Timeline
 
-router = APIRouter(prefix="/evaluations", tags=["evaluations"])
+router = APIRouter(prefix="/evaluations", tags=["evaluations"], route_class=UnitOfWorkRoute)
 AcceptLanguage = Annotated[str | None, Header(alias="Accept-Language")]
 CODE_PATTERN = r"^[0-9A-Za-z]{4,5}$"
 
@@ -35,11 +36,11 @@ def list_evaluations(
     user: CurrentUser,
     session: SessionDep,
     stock_code: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
-    policy_id: Annotated[int | None, Query(ge=1)] = None,
-    from_: Annotated[date | None, Query(alias="from", description="as_of on or after")] = None,
-    to: Annotated[date | None, Query(description="as_of on or before")] = None,
+    policy_id: IdQuery = None,
+    from_: Annotated[IsoDate | None, Query(alias="from", description="as_of on or after")] = None,
+    to: Annotated[IsoDate | None, Query(description="as_of on or before")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Any:
     rows, total = service.list_evaluations(
         session,
@@ -59,7 +60,7 @@ def get_timeline(
     user: CurrentUser,
     session: SessionDep,
     stock_code: Annotated[str, Query(pattern=CODE_PATTERN)],
-    policy_id: Annotated[int | None, Query(ge=1)] = None,
+    policy_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 250,
 ) -> Any:
     rows = service.timeline(session, user.id, stock_code, policy_id, limit)
@@ -84,12 +85,12 @@ def get_timeline(
 
 
 @router.get(
-    "/{evaluation_id}",
+    "/{evaluation_id:int}",
     response_model=EvaluationRead,
     summary="One evaluation with its reasons, levels and what the price did since",
 )
 def get_evaluation(
-    evaluation_id: int, user: CurrentUser, session: SessionDep, accept_language: AcceptLanguage = None
+    evaluation_id: IdPath, user: CurrentUser, session: SessionDep, accept_language: AcceptLanguage = None
 ) -> Any:
     evaluation = service.get_evaluation(session, user.id, evaluation_id)
     return service.detail(session, evaluation, negotiate_language(accept_language, default=user.language))

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
 from kabu_trade.auth.deps import current_user
 from kabu_trade.core.deps import CacheDep, SessionDep, SettingsDep
+from kabu_trade.core.params import IsoDate, Offset
+from kabu_trade.core.unit_of_work import UnitOfWorkRoute
 from kabu_trade.market.schemas import Financials, PriceSeries, StockDetail, StockList
 from kabu_trade.market.service import Period, StockReads
 
-router = APIRouter(prefix="/stocks", tags=["stocks"], dependencies=[Depends(current_user)])
+router = APIRouter(
+    prefix="/stocks", tags=["stocks"], dependencies=[Depends(current_user)], route_class=UnitOfWorkRoute
+)
 CODE_PATTERN = r"^[0-9A-Za-z]{4,5}$"
 
 
@@ -29,7 +32,7 @@ def list_stocks(
     sector: Annotated[str | None, Query(max_length=100, description="33-sector code or name")] = None,
     market: Annotated[str | None, Query(pattern="^(?i)(prime|standard|growth|other)$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Any:
     return reads.search(q, sector, market, limit, offset)
 
@@ -49,8 +52,8 @@ def get_prices(
     code: str,
     reads: Reads,
     period: Period | None = None,
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: date | None = None,
+    from_: Annotated[IsoDate | None, Query(alias="from")] = None,
+    to: IsoDate | None = None,
     adjusted: bool = True,
 ) -> Any:
     return reads.prices(code, period, from_, to, adjusted)

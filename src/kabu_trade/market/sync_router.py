@@ -11,10 +11,11 @@ from kabu_trade.auth.deps import AdminUser, current_user
 from kabu_trade.core.deps import ContextDep
 from kabu_trade.core.errors import Conflict
 from kabu_trade.core.locks import LeaseLock
+from kabu_trade.core.unit_of_work import UnitOfWorkRoute
 from kabu_trade.market.scheduler import run_scheduled_sync
 from kabu_trade.market.sync import SYNC_LOCK, recent_runs
 
-router = APIRouter(prefix="/sync", tags=["sync"])
+router = APIRouter(prefix="/sync", tags=["sync"], route_class=UnitOfWorkRoute)
 
 
 class SyncRunRead(BaseModel):

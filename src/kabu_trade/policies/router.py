@@ -9,6 +9,8 @@ from kabu_trade.analysis.catalog import CROSS_LOOKBACK_DAYS, CROSS_PAIRS, METRIC
 from kabu_trade.auth.deps import CurrentUser
 from kabu_trade.auth.models import User
 from kabu_trade.core.deps import SessionDep
+from kabu_trade.core.params import IdPath, Offset, VersionPath
+from kabu_trade.core.unit_of_work import UnitOfWorkRoute
 from kabu_trade.policies import service
 from kabu_trade.policies.presets import list_presets
 from kabu_trade.policies.rule_language import MAX_RULES, OPS, RULE_TYPES
@@ -30,7 +32,7 @@ from kabu_trade.policies.schemas import (
     Style,
 )
 
-router = APIRouter(prefix="/policies", tags=["policies"])
+router = APIRouter(prefix="/policies", tags=["policies"], route_class=UnitOfWorkRoute)
 _VOCABULARY = RuleVocabulary(
     rule_types=list(RULE_TYPES),
     ops=list(OPS),
@@ -89,7 +91,7 @@ def list_policies(
     session: SessionDep,
     style: Style | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Any:
     items, total = service.list_policies(session, user.id, style=style, limit=limit, offset=offset)
     return {"items": items, "total": total}
@@ -100,37 +102,37 @@ def create_policy(body: PolicyCreate, user: CurrentUser, session: SessionDep) ->
     return service.create_policy(session, user.id, body)
 
 
-@router.get("/{policy_id}", response_model=PolicyRead)
-def get_policy(policy_id: int, user: CurrentUser, session: SessionDep) -> Any:
+@router.get("/{policy_id:int}", response_model=PolicyRead)
+def get_policy(policy_id: IdPath, user: CurrentUser, session: SessionDep) -> Any:
     return service.get_policy_for_user(session, user.id, policy_id)
 
 
 @router.put(
-    "/{policy_id}",
+    "/{policy_id:int}",
     response_model=PolicyRead,
     summary="Replace a policy; a change makes a new version",
 )
-def update_policy(policy_id: int, body: PolicyUpdate, user: CurrentUser, session: SessionDep) -> Any:
+def update_policy(policy_id: IdPath, body: PolicyUpdate, user: CurrentUser, session: SessionDep) -> Any:
     return service.update_policy(session, user.id, policy_id, body)
 
 
 @router.delete(
-    "/{policy_id}",
+    "/{policy_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     summary="Delete a policy (its versions are kept for the evaluations that used them)",
 )
-def delete_policy(policy_id: int, user: CurrentUser, session: SessionDep) -> Response:
+def delete_policy(policy_id: IdPath, user: CurrentUser, session: SessionDep) -> Response:
     service.delete_policy(session, user.id, policy_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{policy_id}/versions", response_model=PolicyVersionList, summary="Every version, newest first")
-def list_versions(policy_id: int, user: CurrentUser, session: SessionDep) -> Any:
+@router.get("/{policy_id:int}/versions", response_model=PolicyVersionList, summary="Every version, newest first")
+def list_versions(policy_id: IdPath, user: CurrentUser, session: SessionDep) -> Any:
     items = service.list_versions(session, user.id, policy_id)
     return {"items": items, "total": len(items)}
 
 
-@router.get("/{policy_id}/versions/{version}", response_model=PolicyVersionRead)
-def get_version(policy_id: int, version: int, user: CurrentUser, session: SessionDep) -> Any:
+@router.get("/{policy_id:int}/versions/{version:int}", response_model=PolicyVersionRead)
+def get_version(policy_id: IdPath, version: VersionPath, user: CurrentUser, session: SessionDep) -> Any:
     return service.get_policy_version(session, user.id, policy_id, version)

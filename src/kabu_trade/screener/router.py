@@ -6,11 +6,12 @@ from fastapi import APIRouter, Response
 
 from kabu_trade.auth.deps import CurrentUser
 from kabu_trade.core.deps import ContextDep, SessionDep
+from kabu_trade.core.unit_of_work import UnitOfWorkRoute
 from kabu_trade.policies import service as policies
 from kabu_trade.screener import service
 from kabu_trade.screener.schemas import ScreenRequest, ScreenResult
 
-router = APIRouter(prefix="/screener", tags=["screener"])
+router = APIRouter(prefix="/screener", tags=["screener"], route_class=UnitOfWorkRoute)
 
 
 def _run(body: ScreenRequest, user_id: int, session: SessionDep, context: ContextDep) -> dict[str, Any]:

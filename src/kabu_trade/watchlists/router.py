@@ -6,6 +6,8 @@ from fastapi import APIRouter, Response, status
 
 from kabu_trade.auth.deps import CurrentUser
 from kabu_trade.core.deps import SessionDep
+from kabu_trade.core.params import IdPath
+from kabu_trade.core.unit_of_work import UnitOfWorkRoute
 from kabu_trade.watchlists import repository, service
 from kabu_trade.watchlists.schemas import (
     BatchResult,
@@ -16,7 +18,7 @@ from kabu_trade.watchlists.schemas import (
     WatchlistUpdate,
 )
 
-router = APIRouter(prefix="/watchlists", tags=["watchlists"])
+router = APIRouter(prefix="/watchlists", tags=["watchlists"], route_class=UnitOfWorkRoute)
 
 
 @router.get("", response_model=WatchlistList, summary="Your watchlists")
@@ -35,43 +37,45 @@ def create_watchlist(body: WatchlistCreate, user: CurrentUser, session: SessionD
 
 
 @router.get(
-    "/{watchlist_id}",
+    "/{watchlist_id:int}",
     response_model=WatchlistRead,
     summary="A watchlist with each stock's latest close and latest scores with their change",
 )
-def get_watchlist(watchlist_id: int, user: CurrentUser, session: SessionDep) -> Any:
+def get_watchlist(watchlist_id: IdPath, user: CurrentUser, session: SessionDep) -> Any:
     return service.watchlist_view(session, service.get_watchlist(session, user.id, watchlist_id))
 
 
-@router.patch("/{watchlist_id}", response_model=WatchlistRead)
-def update_watchlist(watchlist_id: int, body: WatchlistUpdate, user: CurrentUser, session: SessionDep) -> Any:
+@router.patch("/{watchlist_id:int}", response_model=WatchlistRead)
+def update_watchlist(
+    watchlist_id: IdPath, body: WatchlistUpdate, user: CurrentUser, session: SessionDep
+) -> Any:
     return service.watchlist_view(session, service.update_watchlist(session, user.id, watchlist_id, body))
 
 
-@router.delete("/{watchlist_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_watchlist(watchlist_id: int, user: CurrentUser, session: SessionDep) -> Response:
+@router.delete("/{watchlist_id:int}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_watchlist(watchlist_id: IdPath, user: CurrentUser, session: SessionDep) -> Response:
     service.delete_watchlist(session, user.id, watchlist_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{watchlist_id}/items", response_model=WatchlistRead, status_code=status.HTTP_201_CREATED)
-def add_item(watchlist_id: int, body: WatchlistItemCreate, user: CurrentUser, session: SessionDep) -> Any:
+@router.post("/{watchlist_id:int}/items", response_model=WatchlistRead, status_code=status.HTTP_201_CREATED)
+def add_item(watchlist_id: IdPath, body: WatchlistItemCreate, user: CurrentUser, session: SessionDep) -> Any:
     service.add_item(session, user.id, watchlist_id, body.code, body.note)
     return service.watchlist_view(session, service.get_watchlist(session, user.id, watchlist_id))
 
 
-@router.delete("/{watchlist_id}/items/{code}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_item(watchlist_id: int, code: str, user: CurrentUser, session: SessionDep) -> Response:
+@router.delete("/{watchlist_id:int}/items/{code}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_item(watchlist_id: IdPath, code: str, user: CurrentUser, session: SessionDep) -> Response:
     service.remove_item(session, user.id, watchlist_id, code)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(
-    "/{watchlist_id}/evaluate",
+    "/{watchlist_id:int}/evaluate",
     response_model=BatchResult,
     summary="Evaluate every stock on the list now (the same batch runs after each sync)",
 )
-def evaluate_watchlist(watchlist_id: int, user: CurrentUser, session: SessionDep) -> Any:
+def evaluate_watchlist(watchlist_id: IdPath, user: CurrentUser, session: SessionDep) -> Any:
     return service.evaluate_watchlist(
         session, service.get_watchlist(session, user.id, watchlist_id), "manual"
     )
