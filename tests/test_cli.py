@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kabu_trade.cli import app
+from kabu_trade.core import migrate
 
 runner = CliRunner()
 
@@ -37,9 +38,9 @@ def _clean(env: dict[str, str]) -> dict[str, str]:
 def test_db_upgrade_and_current(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["db", "upgrade"], env=_clean(env))
     assert result.exit_code == 0, result.output
-    assert "0002_policies_evaluations" in result.output
+    assert migrate.head_revision() in result.output
     current = runner.invoke(app, ["db", "current"], env=_clean(env))
-    assert "database: 0002_policies_evaluations" in current.output
+    assert f"database: {migrate.head_revision()}" in current.output
     down = runner.invoke(app, ["db", "downgrade", "base"], env=_clean(env))
     assert down.exit_code == 0 and "revision None" in down.output
 
@@ -87,6 +88,38 @@ def test_sync_rejects_bad_input_with_a_message(env: dict[str, str], tmp_path: Pa
     assert bad_csv.exit_code == 1 and "row 2" in bad_csv.output
 
 
+def test_sync_force_unlock_breaks_a_dead_holders_lease(env: dict[str, str], tmp_path: Path) -> None:
+    from kabu_trade.core.db import create_db_engine, create_session_factory, session_scope
+    from kabu_trade.core.locks import LeaseLock
+    from kabu_trade.market.models import SyncRun
+    from kabu_trade.market.sync import SYNC_LOCK
+
+    assert runner.invoke(app, ["db", "upgrade"], env=_clean(env)).exit_code == 0
+    nothing = runner.invoke(app, ["sync", "--force-unlock"], env=_clean(env))
+    assert nothing.exit_code == 0 and "Nothing was locked" in nothing.output
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'kabu-trade.db'}")
+    sessions = create_session_factory(engine)
+    try:
+        # What a killed sync leaves: its lease (an hour long here, as it used to be) and a running run.
+        assert LeaseLock(sessions, SYNC_LOCK, 3600, holder="dead-host:4242:x").acquire()
+        with session_scope(sessions) as session:
+            session.add(SyncRun(source="demo", status="running"))
+        blocked = runner.invoke(app, ["sync", "--until", "2024-03-29"], env=_clean(env))
+        assert blocked.exit_code == 1 and "dead-host:4242:x" in blocked.output
+        unlocked = runner.invoke(app, ["sync", "--force-unlock"], env=_clean(env))
+        assert unlocked.exit_code == 0, unlocked.output
+        assert "dead-host:4242:x" in unlocked.output and "#1" in unlocked.output
+        with session_scope(sessions) as session:
+            run = session.get(SyncRun, 1)
+            assert run is not None and run.status == "failed" and run.finished_at is not None
+            assert "unlocked by an administrator" in (run.error or "")
+        assert LeaseLock(sessions, SYNC_LOCK, 60).lease() is None
+    finally:
+        engine.dispose()
+    after = runner.invoke(app, ["sync", "--until", "2024-03-29"], env=_clean(env))
+    assert after.exit_code == 0 and "succeeded" in after.output
+
+
 def test_configuration_errors_are_reported_not_raised(env: dict[str, str]) -> None:
     broken = _clean({**env, "KABU_DATA_SOURCE": "stooq"})
     result = runner.invoke(app, ["db", "current"], env=broken)
@@ -110,13 +143,15 @@ def test_serve_loads_the_demo_on_first_start_and_shuts_down_gracefully(env: dict
     )
     try:
         body = None
-        for _ in range(120):
+        # Readiness polled until the server answers or dies: loading the demo on first start takes
+        # seconds, many more on a loaded machine, so the bound is generous and not a timed assertion.
+        deadline = time.monotonic() + 180
+        while body is None and process.poll() is None and time.monotonic() < deadline:
             try:
                 body = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).json()
-                break
             except httpx.HTTPError:
                 time.sleep(0.25)
-        assert body is not None, "server did not come up"
+        assert body is not None, f"server did not come up (exit status {process.poll()})"
         assert body["status"] == "ok" and body["data"]["demo"] is True
         assert body["data"]["latest_bar_date"] == "2024-03-29"
         assert httpx.get(f"http://127.0.0.1:{port}/api/v1/stocks").status_code == 401

@@ -53,17 +53,6 @@ async def test_wrong_password_is_401_and_repeated_failures_are_throttled_per_acc
     assert int(blocked.headers["retry-after"]) > 0
 
 
-async def test_failures_across_accounts_are_throttled_per_client(
-    client: httpx.AsyncClient, context: AppContext
-) -> None:
-    create_user_in(context, "saburo")
-    for i in range(context.settings.login_max_failures):
-        await client.post("/api/v1/auth/token", data={"username": f"ghost{i}", "password": "x" * 10})
-    blocked = await client.post("/api/v1/auth/token", data={"username": "saburo", "password": TEST_PASSWORD})
-    assert blocked.status_code == 429
-    assert "address" in blocked.json()["detail"]
-
-
 async def test_unknown_user_and_wrong_password_look_the_same(
     client: httpx.AsyncClient, context: AppContext
 ) -> None:
@@ -82,11 +71,13 @@ async def test_first_account_setup_with_the_one_time_token(
         token = service.issue_setup_token(session)
     assert token
     wrong = await client.post(
-        "/api/v1/auth/setup", json={"setup_token": "not-the-token", "username": "owner", "password": "p" * 12}
+        "/api/v1/auth/setup",
+        json={"setup_token": "not-the-token", "username": "owner", "password": "owner-of-the-kabu-box"},
     )
     assert wrong.status_code == 403 and wrong.json()["field"] == "setup_token"
     made = await client.post(
-        "/api/v1/auth/setup", json={"setup_token": token, "username": "owner", "password": "p" * 12}
+        "/api/v1/auth/setup",
+        json={"setup_token": token, "username": "owner", "password": "owner-of-the-kabu-box"},
     )
     assert made.status_code == 201
     me = await client.get(
@@ -95,7 +86,8 @@ async def test_first_account_setup_with_the_one_time_token(
     assert me.json()["is_admin"] is True
     # The token is single-use and setup is over once an account exists.
     again = await client.post(
-        "/api/v1/auth/setup", json={"setup_token": token, "username": "intruder", "password": "p" * 12}
+        "/api/v1/auth/setup",
+        json={"setup_token": token, "username": "intruder", "password": "owner-of-the-kabu-box"},
     )
     assert again.status_code == 409
     assert (await client.get("/api/v1/auth/setup")).json() == {"needed": False}
@@ -114,7 +106,7 @@ async def test_only_admins_create_users_and_duplicates_conflict(
     create_user_in(context, "plain")
     plain = await sign_in(client, "plain")
     admin = await sign_in(client, "admin")
-    body = {"username": "newbie", "password": "a-long-password"}
+    body = {"username": "newbie", "password": "a-long-password"}  # zxcvbn score 3: strong enough
     assert (await client.post("/api/v1/users", json=body, headers=plain)).status_code == 403
     assert (await client.post("/api/v1/users", json=body, headers=admin)).status_code == 201
     dup = await client.post("/api/v1/users", json=body, headers=admin)
@@ -127,14 +119,18 @@ async def test_change_language_and_password(client: httpx.AsyncClient, auth_head
     response = await client.patch("/api/v1/users/me", json={"language": "en"}, headers=auth_headers)
     assert response.status_code == 200 and response.json()["language"] == "en"
     wrong = await client.patch(
-        "/api/v1/users/me", json={"current_password": "nope", "new_password": "n" * 12}, headers=auth_headers
+        "/api/v1/users/me",
+        json={"current_password": "nope", "new_password": "new larch meadow 42"},
+        headers=auth_headers,
     )
     assert wrong.status_code == 400 and wrong.json()["field"] == "current_password"
     ok = await client.patch(
         "/api/v1/users/me",
-        json={"current_password": TEST_PASSWORD, "new_password": "n" * 12},
+        json={"current_password": TEST_PASSWORD, "new_password": "new larch meadow 42"},
         headers=auth_headers,
     )
     assert ok.status_code == 200
-    login = await client.post("/api/v1/auth/token", data={"username": "investor", "password": "n" * 12})
+    login = await client.post(
+        "/api/v1/auth/token", data={"username": "investor", "password": "new larch meadow 42"}
+    )
     assert login.status_code == 200

@@ -30,14 +30,19 @@ def current_user(token: Annotated[str | None, Depends(oauth2_scheme)], context: 
     if not token:
         raise Unauthorized("Sign in first: this endpoint needs a bearer token.", headers=_CHALLENGE)
     try:
-        payload = decode_access_token(token, settings.secret_key.get_secret_value())
-        user_id = int(payload["sub"])
-    except (jwt.PyJWTError, ValueError, KeyError):
+        payload = decode_access_token(token, settings.signing_key())
+        user_id, version = int(payload["sub"]), int(payload["ver"])
+    except (jwt.PyJWTError, ValueError, KeyError, TypeError):
         raise Unauthorized("The token is invalid or expired; sign in again.", headers=_CHALLENGE) from None
     with context.sessions() as session:
         user = repository.get_user(session, user_id)
     if user is None or not user.is_active:
         raise Unauthorized("The account of this token no longer exists.", headers=_CHALLENGE)
+    if user.token_version != version:
+        raise Unauthorized(
+            "This token was signed out (password changed or signed out everywhere); sign in again.",
+            headers=_CHALLENGE,
+        )
     return user
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from kabu_trade.auth.models import SetupToken, User
+from kabu_trade.auth.models import RefreshToken, SetupToken, User
 
 
 def count_users(session: Session) -> int:
@@ -39,3 +39,50 @@ def consume_setup_token(session: Session, token_hash: str, now: datetime) -> boo
         .values(used_at=now)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def add_refresh_token(
+    session: Session, user_id: int, family: str, token_hash: str, expires_at: datetime
+) -> None:
+    session.add(RefreshToken(user_id=user_id, family=family, token_hash=token_hash, expires_at=expires_at))
+    session.flush()
+
+
+def get_refresh_token(session: Session, token_hash: str) -> RefreshToken | None:
+    return session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
+
+
+def use_refresh_token(session: Session, token_hash: str, now: datetime) -> bool:
+    """Mark a live token used; True if it was live. One UPDATE, so two racers cannot both rotate it."""
+    result = session.execute(
+        update(RefreshToken)
+        .where(
+            RefreshToken.token_hash == token_hash,
+            RefreshToken.used_at.is_(None),
+            RefreshToken.revoked_at.is_(None),
+            RefreshToken.expires_at > now,
+        )
+        .values(used_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def revoke_refresh_family(session: Session, family: str, now: datetime) -> None:
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family == family, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def revoke_refresh_tokens_of(session: Session, user_id: int, now: datetime) -> None:
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def bump_token_version(session: Session, user_id: int) -> None:
+    """In the database, not in Python: two bumps at once both count."""
+    session.execute(update(User).where(User.id == user_id).values(token_version=User.token_version + 1))

@@ -5,27 +5,26 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from kabu_trade.auth import service
+from kabu_trade.auth import service, tokens
 from kabu_trade.auth.deps import AdminUser, CurrentUser
 from kabu_trade.auth.models import User
-from kabu_trade.auth.schemas import SetupCreate, SetupStatus, TokenRead, UserCreate, UserRead, UserUpdate
+from kabu_trade.auth.schemas import (
+    RefreshRequest,
+    SetupCreate,
+    SetupStatus,
+    TokenRead,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
 from kabu_trade.auth.throttle import LoginThrottle
-from kabu_trade.core.config import Settings
-from kabu_trade.core.deps import CacheDep, SessionDep, SettingsDep
+from kabu_trade.core.deps import CacheDep, ContextDep, SessionDep, SettingsDep
 from kabu_trade.core.errors import AppError
 from kabu_trade.core.net import client_address
-from kabu_trade.core.security import create_access_token
 from kabu_trade.core.unit_of_work import UnitOfWorkRoute
 
 auth_router = APIRouter(prefix="/auth", tags=["auth"], route_class=UnitOfWorkRoute)
 users_router = APIRouter(prefix="/users", tags=["users"], route_class=UnitOfWorkRoute)
-
-
-def _token_for(user: User, settings: Settings) -> TokenRead:
-    token, expires = create_access_token(
-        str(user.id), settings.secret_key.get_secret_value(), settings.access_token_minutes
-    )
-    return TokenRead(access_token=token, expires_at=expires)
 
 
 @auth_router.post("/token", response_model=TokenRead, summary="Sign in (OAuth2 password form)")
@@ -36,16 +35,34 @@ def sign_in(
     cache: CacheDep,
     settings: SettingsDep,
 ) -> TokenRead:
-    throttle = LoginThrottle(cache, settings.login_max_failures, settings.login_window_seconds)
-    client = client_address(request.scope, settings.trusted_proxies)
-    throttle.check(form.username, client)
+    throttle = LoginThrottle.from_settings(cache, settings)
+    # Counted before the password is checked, so parallel guesses cannot all get through.
+    attempt = throttle.begin(form.username, client_address(request.scope, settings.trusted_proxies))
     try:
         user = service.authenticate(session, form.username, form.password)
     except AppError:
-        throttle.record_failure(form.username, client)
+        throttle.failed(attempt)
         raise
-    throttle.record_success(form.username)
-    return _token_for(user, settings)
+    throttle.succeeded(attempt)
+    return tokens.issue_tokens(session, user, settings)
+
+
+@auth_router.post(
+    "/refresh",
+    response_model=TokenRead,
+    summary="Trade a refresh token for a new access token and refresh token (single use)",
+)
+def refresh(body: RefreshRequest, context: ContextDep) -> TokenRead:
+    return tokens.rotate(context.sessions, body.refresh_token, context.settings)
+
+
+@auth_router.post(
+    "/logout-all",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Sign out everywhere: every access and refresh token of this account stops working",
+)
+def logout_all(user: CurrentUser, session: SessionDep) -> None:
+    tokens.sign_out_everywhere(session, user.id)
 
 
 @auth_router.get("/setup", response_model=SetupStatus, summary="Whether the first account can be created")
@@ -61,7 +78,7 @@ def setup_status(session: SessionDep) -> SetupStatus:
 )
 def setup_first_account(body: SetupCreate, session: SessionDep, settings: SettingsDep) -> TokenRead:
     user = service.create_first_account(session, body.setup_token, body.username, body.password)
-    return _token_for(user, settings)
+    return tokens.issue_tokens(session, user, settings)
 
 
 @users_router.get("/me", response_model=UserRead)

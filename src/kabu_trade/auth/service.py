@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from kabu_trade.auth import repository
+from kabu_trade.auth import repository, tokens
 from kabu_trade.auth.models import User
 from kabu_trade.auth.schemas import UserUpdate
 from kabu_trade.core import security
@@ -68,5 +68,8 @@ def update_user(session: Session, user: User, changes: UserUpdate) -> User:
         ):
             raise InvalidInput("The current password is wrong.", field="current_password")
         user.password_hash = security.hash_password(changes.new_password)
+        session.flush()
+        # Whoever holds a token from before the change (a stolen one, another device) is out.
+        tokens.sign_out_everywhere(session, user.id)
     session.flush()
     return user

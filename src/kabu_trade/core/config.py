@@ -12,10 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from limits import parse_many
+from pydantic import Field, PrivateAttr, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_SECRET = "change-me-embedded-default-secret-0000000000"
+from kabu_trade.core.secret_key import MIN_SECRET_LENGTH, SECRET_KEY_FILE, load_or_create_secret_key
 
 ProviderName = Literal["demo", "csv", "jquants", "yfinance"]
 JQuantsPlan = Literal["free", "light", "standard", "premium"]
@@ -37,8 +38,12 @@ class Settings(BaseSettings):
     redis_breaker_failures: int = Field(default=3, ge=1, le=100)
     redis_breaker_cooldown_seconds: float = Field(default=5.0, gt=0, le=300)
     redis_fallback_max_age_seconds: int = Field(default=30, ge=1, le=3600)
-    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
-    access_token_minutes: int = Field(default=60 * 12, ge=1)
+    secret_key: SecretStr | None = Field(
+        default=None, description="signs tokens; unset (not in production): a random key in DATA_DIR"
+    )
+    # Short-lived access tokens: a stolen one is worth minutes; the refresh token renews them.
+    access_token_minutes: int = Field(default=15, ge=1)
+    refresh_token_days: int = Field(default=14, ge=1)
 
     data_source: ProviderName = "demo"
     demo_symbols: int = Field(default=320, ge=10, le=4000)
@@ -55,13 +60,36 @@ class Settings(BaseSettings):
     jquants_api_key: SecretStr | None = None
     jquants_plan: JQuantsPlan = "free"
 
+    # Capacity (core/capacity.py): processes per host, threads per process, and the database pool
+    # that follows from them; read the README's "Capacity" before changing them.
+    workers: int = Field(default=1, ge=1, le=32, description="API processes per host (`serve --workers`)")
+    threads: int = Field(default=12, ge=2, le=200, description="threads per API process for endpoints")
+    db_pool_timeout_seconds: float = Field(default=10, gt=0, le=120)
+    db_pool_recycle_seconds: int = Field(default=1800, ge=60)
+
     cache_ttl_seconds: int = Field(default=300, ge=1)
+    # Sign-in throttling (auth/throttle.py): each account + address pair has this many free
+    # failures, then waits login_backoff_seconds, doubling per failure up to the cap; one address
+    # has a looser cap over all accounts. Failures are forgotten login_window_seconds after the first.
     login_max_failures: int = Field(default=5, ge=1)
-    login_window_seconds: int = Field(default=900, ge=1)
+    login_window_seconds: int = Field(default=3600, ge=1)
+    login_backoff_seconds: int = Field(default=2, ge=1)
+    login_backoff_max_seconds: int = Field(default=900, ge=1)
+    login_address_max_failures: int = Field(default=100, ge=1)
+
+    # API rate limits in `limits` syntax ("600/minute;30/second": every part must hold). Each
+    # /api/v1 request but health counts against its user's budget (unsigned: its address's);
+    # screener runs and evaluations also count against the expensive budget.
+    rate_limit_enabled: bool = True
+    rate_limit_user: str = "600/minute;30/second"
+    rate_limit_address: str = "300/minute;20/second"
+    rate_limit_expensive: str = "60/minute;5/second"
 
     scheduler_enabled: bool = False
     sync_after_close_minutes: int = Field(default=45, ge=0, description="minutes after the 15:30 close")
-    sync_lock_seconds: int = Field(default=3600, ge=60)
+    # The sync's lease, renewed every third of it while the sync runs: a killed sync frees the
+    # next one within this long. Long enough to ride out a database fail-over between two beats.
+    sync_lock_seconds: int = Field(default=60, ge=15, le=3600)
 
     web_dir: Path | None = Field(
         default=Path("frontend/dist"),
@@ -72,9 +100,14 @@ class Settings(BaseSettings):
     # X-Forwarded-For is believed; unset: the peer address is the client's.
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # Request bodies over this are refused with 413 before they are read (core/http.py).
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+
     log_level: str = "INFO"
     log_json: bool = True
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    _generated_key: str | None = PrivateAttr(default=None)
 
     @field_validator("universe", "cors_origins", "trusted_proxies", mode="before")
     @classmethod
@@ -93,15 +126,40 @@ class Settings(BaseSettings):
                 raise ValueError(f"KABU_TRUSTED_PROXIES: {proxy!r} is not an IP address or network") from None
         return value
 
+    @field_validator("rate_limit_user", "rate_limit_address", "rate_limit_expensive")
+    @classmethod
+    def _valid_rate_limit(cls, value: str, info: ValidationInfo) -> str:
+        try:
+            # A zero budget would refuse every request: switching limits off has its own setting.
+            if any(item.amount < 1 or item.get_expiry() < 1 for item in parse_many(value)):
+                raise ValueError(value)
+        except ValueError:
+            variable = f"KABU_{(info.field_name or '').upper()}"
+            raise ValueError(
+                f"{variable}: {value!r} is not a rate limit such as '300/minute' or '600/minute;30/second'"
+            ) from None
+        return value
+
     @model_validator(mode="after")
-    def _refuse_default_secret_in_production(self) -> Settings:
-        if self.env == "production":
-            secret = self.secret_key.get_secret_value()
-            if secret == DEFAULT_SECRET or len(secret) < 32:
-                raise ValueError(
-                    "KABU_SECRET_KEY must be set to a random value of at least 32 characters in production"
-                )
+    def _require_a_real_secret(self) -> Settings:
+        secret = self.secret_key.get_secret_value() if self.secret_key is not None else None
+        if self.env == "production" and secret is None:
+            raise ValueError(
+                "KABU_SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters in production"
+            )
+        if secret is not None and len(secret) < MIN_SECRET_LENGTH:
+            raise ValueError(f"KABU_SECRET_KEY must be at least {MIN_SECRET_LENGTH} random characters")
         return self
+
+    def signing_key(self) -> str:
+        """The key that signs and checks tokens: ``KABU_SECRET_KEY``, else this install's own
+        random key in ``DATA_DIR/secret.key`` (made on first use; raises ``SecretKeyError``)."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        if self._generated_key is None:
+            self._generated_key = load_or_create_secret_key(self.data_dir / SECRET_KEY_FILE)
+        return self._generated_key
 
     @property
     def effective_database_url(self) -> str:
