@@ -108,6 +108,9 @@ def make_settings(url: str, tmp: Path, **overrides: object) -> Settings:
         "demo_start": DEMO_START,
         "demo_end": DEMO_END,
         "log_json": False,
+        # Limits on, so every request passes through them, but out of reach of any test's traffic
+        # (tests/core/test_ratelimit.py sets small budgets of its own).
+        **{f"rate_limit_{budget}": "100000/minute" for budget in ("user", "address", "expensive")},
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

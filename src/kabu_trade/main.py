@@ -20,7 +20,9 @@ from kabu_trade.core.context import AppContext, build_context
 from kabu_trade.core.db import session_scope
 from kabu_trade.core.errors import install_error_handlers
 from kabu_trade.core.health import router as health_router
+from kabu_trade.core.http import DOCS_PATHS, BodyLimitMiddleware, SecurityHeadersMiddleware, close_docs
 from kabu_trade.core.logging import RequestContextMiddleware, configure_logging
+from kabu_trade.core.openapi import install_error_documentation
 from kabu_trade.core.web import mount_web_app
 from kabu_trade.evaluations.router import router as evaluations_router
 from kabu_trade.market.router import router as stocks_router
@@ -91,14 +93,20 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
                 ctx.close()
             log.info("shutdown")
 
+    docs = settings.env != "production"
     app = FastAPI(
         title="kabu-trade API",
         version=__version__,
         summary="Policy-driven, explainable research on Japanese equities.",
         lifespan=lifespan,
-        docs_url="/docs",
-        openapi_url=f"{API_PREFIX}/openapi.json",
+        # The API's documentation maps the attack surface: not served in production.
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url=f"{API_PREFIX}/openapi.json" if docs else None,
     )
+    install_error_documentation(app)
+    if not docs:
+        close_docs(app, DOCS_PATHS)
     if context is not None:
         app.state.context = context
     install_error_handlers(app)
@@ -110,6 +118,10 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             allow_headers=["*"],
             expose_headers=["x-request-id"],
         )
+    # Before routing, so before authentication: a too-large body is refused unread.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Outside the others, so every answer carries the headers, a 413 or a 429 included.
+    app.add_middleware(SecurityHeadersMiddleware, trusted_proxies=settings.trusted_proxies)
     app.add_middleware(RequestContextMiddleware)
 
     api = APIRouter(prefix=API_PREFIX)
