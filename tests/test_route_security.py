@@ -39,3 +39,53 @@ async def test_public_routes_are_only_health_and_auth(client: httpx.AsyncClient,
     assert public == {"/api/v1/health", "/api/v1/auth/token", "/api/v1/auth/setup"}
     health = await client.get("/api/v1/health")
     assert health.status_code == 200
+
+
+# Integers the databases cannot hold (PostgreSQL integer, SQLite 64-bit) and ones no id can be.
+HOSTILE_INTS = ["0", "-1", str(2**31), str(2**63), str(2**70), "1e3", "abc"]
+
+
+def _int_params(schema: dict[str, object], operation: dict[str, object]) -> list[str]:
+    return [
+        p["name"]
+        for p in operation.get("parameters", [])  # type: ignore[union-attr]
+        if p["in"] == "path" and p["schema"].get("type") == "integer"
+    ]
+
+
+async def test_out_of_range_ids_are_404_or_422_never_500(
+    client: httpx.AsyncClient, context: AppContext, auth_headers: dict[str, str]
+) -> None:
+    schema = create_app(context=context).openapi()
+    walked = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            names = _int_params(schema, operation)
+            if not names:
+                continue
+            walked += 1
+            for value in HOSTILE_INTS:
+                url = path
+                for name in names:
+                    url = url.replace("{" + name + "}", value)
+                url = re.sub(r"\{[^}]+\}", "7203", url)
+                response = await client.request(method.upper(), url, headers=auth_headers, json={})
+                assert response.status_code in {404, 422}, f"{method.upper()} {url}: {response.status_code}"
+                assert response.json()["error"] in {"not_found", "validation_error"}
+    assert walked >= 10, "the walk found too few routes with integer path parameters"
+
+
+async def test_out_of_range_offsets_and_ids_in_queries_are_422(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    for url in (
+        f"/api/v1/policies?offset={2**63}",
+        f"/api/v1/stocks?offset={2**40}",
+        f"/api/v1/evaluations?offset={2**31}",
+        f"/api/v1/evaluations?policy_id={2**31}",
+        f"/api/v1/evaluations/timeline?stock_code=7203&policy_id={2**63}",
+    ):
+        response = await client.get(url, headers=auth_headers)
+        assert response.status_code == 422, url
+    body = await client.post("/api/v1/screener", json={"policy_id": 2**63}, headers=auth_headers)
+    assert body.status_code == 422 and body.json()["field"] == "policy_id"

@@ -5,12 +5,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from kabu_trade.core.params import MAX_ID
+
 Recommendation = Literal["strong_buy", "buy", "neutral", "sell", "strong_sell"]
 
 
 class EvaluationCreate(BaseModel):
     stock_code: str = Field(pattern=r"^[0-9A-Za-z]{4,5}$", description="4-character TSE code")
-    policy_id: int | None = Field(default=None, ge=1, description="judge against this policy (optional)")
+    policy_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="judge against this policy (optional)"
+    )
 
 
 class SignalRead(BaseModel):

@@ -127,7 +127,9 @@ def delete_policy(policy_id: IdPath, user: CurrentUser, session: SessionDep) -> 
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{policy_id:int}/versions", response_model=PolicyVersionList, summary="Every version, newest first")
+@router.get(
+    "/{policy_id:int}/versions", response_model=PolicyVersionList, summary="Every version, newest first"
+)
 def list_versions(policy_id: IdPath, user: CurrentUser, session: SessionDep) -> Any:
     items = service.list_versions(session, user.id, policy_id)
     return {"items": items, "total": len(items)}

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from kabu_trade.analysis.catalog import SCORE_PARTS, Kind
+from kabu_trade.core.params import MAX_VERSION
 from kabu_trade.policies.rule_language import Op, RuleList, RuleType
 
 Style = Literal["value", "growth", "dividend", "momentum", "contrarian", "swing"]
@@ -87,7 +88,7 @@ class PolicyUpdate(PolicyCreate):
     """The whole policy again (PUT replaces it). ``expected_version`` guards against overwriting
     a change made elsewhere (another tab): a mismatch is a 409."""
 
-    expected_version: int | None = Field(None, ge=1)
+    expected_version: int | None = Field(None, ge=1, le=MAX_VERSION)
 
 
 class PolicyRead(BaseModel):

@@ -4,9 +4,11 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from kabu_trade.core.params import MAX_ID
+
 
 class ScreenRequest(BaseModel):
-    policy_id: int = Field(ge=1)
+    policy_id: int = Field(ge=1, le=MAX_ID)
     limit: int | None = Field(default=50, ge=1, le=5000, description="null for every qualifying stock")
     sector: str | None = Field(default=None, max_length=100, description="33-sector code or name")
     market: str | None = Field(default=None, pattern="^(?i)(prime|standard|growth|other)$")

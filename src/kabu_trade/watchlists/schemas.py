@@ -4,18 +4,22 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from kabu_trade.core.params import MAX_ID
+
 CODE_PATTERN = r"^[0-9A-Za-z]{4,5}$"
 
 
 class WatchlistCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    policy_id: int | None = Field(default=None, ge=1, description="evaluate the items under this policy")
+    policy_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="evaluate the items under this policy"
+    )
     codes: list[str] = Field(default_factory=list, max_length=500)
 
 
 class WatchlistUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=100)
-    policy_id: int | None = Field(default=None, ge=1)
+    policy_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     clear_policy: bool = False
 
 
