@@ -22,6 +22,7 @@ from kabu_trade.core.errors import install_error_handlers
 from kabu_trade.core.health import router as health_router
 from kabu_trade.core.http import DOCS_PATHS, BodyLimitMiddleware, SecurityHeadersMiddleware, close_docs
 from kabu_trade.core.logging import RequestContextMiddleware, configure_logging
+from kabu_trade.core.ratelimit import RATE_LIMIT_HEADERS, RateLimitMiddleware
 from kabu_trade.core.openapi import install_error_documentation
 from kabu_trade.core.web import mount_web_app
 from kabu_trade.evaluations.router import router as evaluations_router
@@ -110,13 +111,15 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     if context is not None:
         app.state.context = context
     install_error_handlers(app)
+    # Innermost of the middlewares: a 429 still gets the request id, CORS and the other headers.
+    app.add_middleware(RateLimitMiddleware)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["x-request-id"],
+            expose_headers=["x-request-id", *RATE_LIMIT_HEADERS],
         )
     # Before routing, so before authentication: a too-large body is refused unread.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
