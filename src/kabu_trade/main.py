@@ -22,8 +22,8 @@ from kabu_trade.core.errors import install_error_handlers
 from kabu_trade.core.health import router as health_router
 from kabu_trade.core.http import DOCS_PATHS, BodyLimitMiddleware, SecurityHeadersMiddleware, close_docs
 from kabu_trade.core.logging import RequestContextMiddleware, configure_logging
-from kabu_trade.core.ratelimit import RATE_LIMIT_HEADERS, RateLimitMiddleware
 from kabu_trade.core.openapi import install_error_documentation
+from kabu_trade.core.ratelimit import RATE_LIMIT_HEADERS, RateLimitMiddleware
 from kabu_trade.core.web import mount_web_app
 from kabu_trade.evaluations.router import router as evaluations_router
 from kabu_trade.market.router import router as stocks_router
