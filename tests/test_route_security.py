@@ -10,7 +10,8 @@ import httpx
 from kabu_trade.core.context import AppContext
 from kabu_trade.main import create_app
 
-PUBLIC = re.compile(r"^/api/v1/(health$|auth/)")
+# Refresh and sign-out are authorised by the refresh token in their body; logout-all needs a bearer.
+PUBLIC = re.compile(r"^/api/v1/(health|auth/(token|setup|refresh|logout))$")
 
 
 def _api_operations(context: AppContext) -> list[tuple[str, str]]:
@@ -36,7 +37,13 @@ async def test_every_private_route_requires_a_token(client: httpx.AsyncClient, c
 
 async def test_public_routes_are_only_health_and_auth(client: httpx.AsyncClient, context: AppContext) -> None:
     public = {p for _, p in _api_operations(context) if PUBLIC.match(p)}
-    assert public == {"/api/v1/health", "/api/v1/auth/token", "/api/v1/auth/setup"}
+    assert public == {
+        "/api/v1/health",
+        "/api/v1/auth/token",
+        "/api/v1/auth/setup",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+    }
     health = await client.get("/api/v1/health")
     assert health.status_code == 200
 

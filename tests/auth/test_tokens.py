@@ -152,3 +152,16 @@ async def test_a_token_without_a_version_is_refused(client: httpx.AsyncClient, c
         algorithm="HS256",
     )
     assert await _me(client, legacy) == 401
+
+
+async def test_sign_out_revokes_that_sign_in_only(client: httpx.AsyncClient, context: AppContext) -> None:
+    laptop = await _tokens(client, context)
+    phone = (await post_sign_in(client, "investor")).json()
+    out = await client.post("/api/v1/auth/logout", json={"refresh_token": laptop["refresh_token"]})
+    assert out.status_code == 204
+    assert (
+        await client.post(REFRESH_URL, json={"refresh_token": laptop["refresh_token"]})
+    ).status_code == 401
+    assert (await client.post(REFRESH_URL, json={"refresh_token": phone["refresh_token"]})).status_code == 200
+    # Unknown tokens get the same answer: nothing to learn from it.
+    assert (await client.post("/api/v1/auth/logout", json={"refresh_token": "made-up"})).status_code == 204

@@ -57,6 +57,15 @@ def refresh(body: RefreshRequest, context: ContextDep) -> TokenRead:
 
 
 @auth_router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Sign out this session: its refresh token (and the chain it belongs to) is revoked",
+)
+def logout(body: RefreshRequest, context: ContextDep) -> None:
+    tokens.sign_out(context.sessions, body.refresh_token)
+
+
+@auth_router.post(
     "/logout-all",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Sign out everywhere: every access and refresh token of this account stops working",

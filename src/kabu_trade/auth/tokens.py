@@ -72,6 +72,15 @@ def rotate(sessions: sessionmaker[Session], refresh_token: str, settings: Settin
     raise Unauthorized("The refresh token is invalid, expired or revoked; sign in again.", headers=_CHALLENGE)
 
 
+def sign_out(sessions: sessionmaker[Session], refresh_token: str) -> None:
+    """End one sign-in: its refresh chain is revoked (its access token lapses within minutes).
+    Quiet for unknown tokens, so the answer tells nothing about which tokens exist."""
+    with session_scope(sessions) as session:
+        row = repository.get_refresh_token(session, security.sha256_hex(refresh_token))
+        if row is not None:
+            repository.revoke_refresh_family(session, row.family, utcnow())
+
+
 def sign_out_everywhere(session: Session, user_id: int) -> None:
     """Every access token issued so far stops working, and every refresh token is revoked."""
     repository.bump_token_version(session, user_id)
