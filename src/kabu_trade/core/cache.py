@@ -303,7 +303,10 @@ class ResilientCache:
 
     def market_generation(self) -> str:
         def from_redis(r: RedisCache) -> str:
-            value = int(r.get(MARKET_GENERATION_KEY) or 0)
+            raw = r.get(MARKET_GENERATION_KEY) or "0"
+            if not raw.isdecimal():  # not ours to repair: any string works as a generation
+                return raw
+            value = int(raw)
             if value < self._highest_generation:
                 value = self._keep_generation_monotonic(value)
             else:
