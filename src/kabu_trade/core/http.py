@@ -39,7 +39,7 @@ def _too_large_detail(limit: int) -> str:
     return f"The request body is larger than the limit of {limit:,} bytes."
 
 
-def _header(scope: Scope, name: bytes) -> bytes | None:
+def _header(scope: Mapping[str, Any], name: bytes) -> bytes | None:
     for key, value in scope.get("headers") or ():
         if key.lower() == name:
             return bytes(value)

@@ -4,7 +4,6 @@ falling back to index.html. In production the same build is served from static h
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, Response
@@ -41,7 +40,7 @@ class _WebAppRoute(Route):
     path stays a JSON 404 and a known path with another method a 405 (a GET catch-all would
     otherwise answer both with the index page or a 404)."""
 
-    def matches(self, scope: Scope) -> tuple[Match, dict[str, Any]]:
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
         path = str(scope.get("path", ""))
         if path == "/api" or path.startswith("/api/"):
             return Match.NONE, {}
