@@ -5,7 +5,7 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router'
 import { DemoBanner } from '@/components/DemoBanner'
 import { LanguageSwitch } from '@/components/LanguageSwitch'
 import { SearchBox } from '@/features/search'
-import { clearToken } from '@/lib/auth/session'
+import { signOutHere } from '@/lib/auth/signOut'
 import { NAV_ITEMS } from './nav'
 
 /** Header (brand, navigation, search, language, sign-out), demo banner, and the page. */
@@ -30,7 +30,7 @@ export function AppLayout() {
   }, [menuOpen])
 
   function signOut() {
-    clearToken()
+    void signOutHere()
     queryClient.clear()
   }
 

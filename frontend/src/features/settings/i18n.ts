@@ -12,6 +12,12 @@ const ja = {
     lastLogin: '前回のログイン',
     never: 'なし',
   },
+  signOutEverywhere: {
+    title: 'すべての端末からログアウト',
+    lead: 'このアカウントでログインしているすべての端末（この端末も含む）をログアウトさせます。端末をなくしたときなどに使います。パスワードを変更したときも自動で行われます。',
+    button: 'すべての端末からログアウト',
+    pending: 'ログアウト中…',
+  },
   password: {
     title: 'パスワードの変更',
     current: '現在のパスワード',
@@ -65,6 +71,12 @@ const en: typeof ja = {
     created: 'Created',
     lastLogin: 'Last sign-in',
     never: 'Never',
+  },
+  signOutEverywhere: {
+    title: 'Sign out everywhere',
+    lead: 'Signs this account out on every device, this one included: for a lost phone or a shared computer. Changing the password does the same.',
+    button: 'Sign out everywhere',
+    pending: 'Signing out…',
   },
   password: {
     title: 'Change password',

@@ -1,7 +1,18 @@
-import { clearExpiredFlag, getToken, setToken, wasExpired } from '@/lib/auth/session'
+import { clearExpiredFlag, getRefreshToken, getToken, setToken, wasExpired } from '@/lib/auth/session'
 import { mockApi } from '@/test/fetchMock'
 import { api, unwrap } from './client'
 import { ApiError } from './errors'
+
+/** In front of the mocked API: requests carrying `token` get a 401, as an expired token would. */
+function rejectToken(token: string): void {
+  const mocked = globalThis.fetch
+  vi.stubGlobal('fetch', async (request: Request) => {
+    if (request.headers.get('Authorization') === `Bearer ${token}`) {
+      return new Response(JSON.stringify({ error: 'unauthorized', detail: 'expired', field: null }), { status: 401 })
+    }
+    return mocked(request)
+  })
+}
 
 describe('API client', () => {
   it('sends the bearer token and the UI language', async () => {
@@ -26,6 +37,53 @@ describe('API client', () => {
     expect(wasExpired()).toBe(true)
     clearExpiredFlag()
     expect(wasExpired()).toBe(false)
+  })
+
+  it('renews an expired access token once with the refresh token and sends the request again', async () => {
+    setToken('tok-old', 'refresh-1')
+    const { calls } = mockApi([
+      { path: '/api/v1/watchlists', body: { items: [], total: 0 } },
+      { method: 'POST', path: '/api/v1/auth/refresh', body: { access_token: 'tok-new', refresh_token: 'refresh-2' } },
+    ])
+    rejectToken('tok-old')
+    await expect(unwrap(api.GET('/api/v1/watchlists'))).resolves.toEqual({ items: [], total: 0 })
+    const refresh = calls.filter((c) => c.url.pathname === '/api/v1/auth/refresh')
+    expect(refresh).toHaveLength(1)
+    expect(JSON.parse(refresh[0]!.body)).toEqual({ refresh_token: 'refresh-1' })
+    expect(calls.at(-1)!.headers.get('Authorization')).toBe('Bearer tok-new')
+    expect(getToken()).toBe('tok-new')
+    expect(getRefreshToken()).toBe('refresh-2')
+    expect(wasExpired()).toBe(false)
+  })
+
+  it('shares one refresh between requests that meet a 401 together', async () => {
+    setToken('tok-old', 'refresh-1')
+    const { calls } = mockApi([
+      {
+        path: /^\/api\/v1\/(watchlists|policies)$/,
+        body: (request: Request) => ({ auth: request.headers.get('Authorization') }),
+      },
+      { method: 'POST', path: '/api/v1/auth/refresh', body: { access_token: 'tok-new', refresh_token: 'refresh-2' } },
+    ])
+    rejectToken('tok-old')
+    const answers = await Promise.all([
+      unwrap(api.GET('/api/v1/watchlists')),
+      unwrap(api.GET('/api/v1/policies')),
+    ])
+    expect(answers).toEqual([{ auth: 'Bearer tok-new' }, { auth: 'Bearer tok-new' }])
+    expect(calls.filter((c) => c.url.pathname === '/api/v1/auth/refresh')).toHaveLength(1)
+  })
+
+  it('signs out when the refresh token is refused too', async () => {
+    setToken('tok-old', 'refresh-revoked')
+    mockApi([
+      { path: '/api/v1/watchlists', status: 401, body: { error: 'unauthorized', detail: 'Signed out.', field: null } },
+      { method: 'POST', path: '/api/v1/auth/refresh', status: 401, body: { error: 'unauthorized', detail: 'revoked', field: null } },
+    ])
+    await expect(unwrap(api.GET('/api/v1/watchlists'))).rejects.toMatchObject({ status: 401, detail: 'Signed out.' })
+    expect(getToken()).toBeNull()
+    expect(getRefreshToken()).toBeNull()
+    expect(wasExpired()).toBe(true)
   })
 
   it('keeps the session when sign-in itself answers 401', async () => {

@@ -1,10 +1,16 @@
 import { useSyncExternalStore } from 'react'
 
 /**
- * The access token, kept in localStorage so that a reload (or another tab) stays signed in.
- * Any 401 from the API clears it (see lib/api/client.ts), which sends the user to sign-in.
+ * The access token and its refresh token, kept in localStorage so that a reload (or another tab)
+ * stays signed in. A 401 from the API first tries the refresh token once (lib/auth/refresh.ts);
+ * when that fails too, both are cleared, which sends the user to sign-in.
+ *
+ * Bearer tokens rather than cookies: in production the web app is a static site on its own
+ * origin, so cookies would have to be SameSite=None and every write would need CSRF protection.
+ * Access tokens live 15 minutes and refresh tokens are single-use, which bounds a stolen one.
  */
 const KEY = 'kabu.token'
+const REFRESH_KEY = 'kabu.refresh'
 const listeners = new Set<() => void>()
 
 function read(): string | null {
@@ -23,10 +29,21 @@ export function getToken(): string | null {
   return read()
 }
 
-export function setToken(token: string): void {
+export function getRefreshToken(): string | null {
+  try {
+    return window.localStorage.getItem(REFRESH_KEY)
+  } catch {
+    return null
+  }
+}
+
+/** Keep a new access token (and the refresh token that came with it, if any). */
+export function setToken(token: string, refreshToken?: string): void {
   clearExpiredFlag()
   try {
     window.localStorage.setItem(KEY, token)
+    if (refreshToken) window.localStorage.setItem(REFRESH_KEY, refreshToken)
+    else window.localStorage.removeItem(REFRESH_KEY)
   } finally {
     notify()
   }
@@ -40,6 +57,7 @@ export function clearToken(options: { expired?: boolean } = {}): void {
   try {
     if (options.expired) window.sessionStorage.setItem(EXPIRED_KEY, '1')
     window.localStorage.removeItem(KEY)
+    window.localStorage.removeItem(REFRESH_KEY)
   } finally {
     notify()
   }

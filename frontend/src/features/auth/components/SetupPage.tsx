@@ -40,7 +40,7 @@ export function SetupPage() {
       await createFirstAccount({ setupToken: setupToken.trim(), username, password })
       setDone(true)
       const token = await signIn({ username, password })
-      await startSession(token.access_token, next)
+      await startSession(token, next)
     } catch (error) {
       errors.show(error)
       setPending(false)

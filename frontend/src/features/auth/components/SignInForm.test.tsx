@@ -24,7 +24,7 @@ describe('SignInForm', () => {
     renderWithProviders(<SignInForm onSignedIn={onSignedIn} />)
     await fillAndSubmit('investor', 'a-long-password')
 
-    await waitFor(() => expect(onSignedIn).toHaveBeenCalledWith('tok-123'))
+    await waitFor(() => expect(onSignedIn).toHaveBeenCalledWith(expect.objectContaining({ access_token: 'tok-123' })))
     const call = calls.find((c) => c.url.pathname === '/api/v1/auth/token')!
     expect(call.headers.get('Content-Type')).toContain('application/x-www-form-urlencoded')
     const form = new URLSearchParams(call.body)

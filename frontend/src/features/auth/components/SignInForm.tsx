@@ -1,14 +1,15 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ErrorMessage } from '@/components/ErrorMessage'
+import type { TokenRead } from '@/lib/api/types'
 import { signIn } from '../api/auth'
 import { useFieldErrors } from '../hooks/useFieldErrors'
 import { UsernameField } from './UsernameField'
 import { TextField } from '@/components/Field'
 
 interface SignInFormProps {
-  /** Called with the access token once the server accepted the credentials (the form stays busy until it is done). */
-  onSignedIn: (token: string) => void | Promise<void>
+  /** Called with the tokens once the server accepted the credentials (the form stays busy until it is done). */
+  onSignedIn: (tokens: TokenRead) => void | Promise<void>
 }
 
 /** Username and password → POST /auth/token. Shows the server's `detail`, marks the `field`. */
@@ -25,7 +26,7 @@ export function SignInForm({ onSignedIn }: SignInFormProps) {
     errors.clear()
     try {
       const token = await signIn({ username, password })
-      await onSignedIn(token.access_token)
+      await onSignedIn(token)
     } catch (error) {
       errors.show(error)
       setPending(false)

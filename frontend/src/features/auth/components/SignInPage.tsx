@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, Navigate, useSearchParams } from 'react-router'
 import { SkeletonBlock } from '@/components/Skeleton'
+import type { TokenRead } from '@/lib/api/types'
 import { clearExpiredFlag, useToken, wasExpired } from '@/lib/auth/session'
 import { safeNext } from '@/lib/navigation'
 import { usePageTitle } from '@/lib/usePageTitle'
@@ -26,9 +27,9 @@ export function SignInPage() {
   if (token && !justSignedIn) return <Navigate to={next} replace />
   if (setup.data === true) return <Navigate to={`/setup${params.size ? `?${params.toString()}` : ''}`} replace />
 
-  async function onSignedIn(accessToken: string) {
+  async function onSignedIn(tokens: TokenRead) {
     setJustSignedIn(true)
-    await startSession(accessToken, next)
+    await startSession(tokens, next)
   }
 
   return (

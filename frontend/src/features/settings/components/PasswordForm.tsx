@@ -51,7 +51,7 @@ export function PasswordForm({ username }: { username: string }) {
       return
     }
     try {
-      await change.mutateAsync({ current: values.current_password, next: values.new_password })
+      await change.mutateAsync({ username, current: values.current_password, next: values.new_password })
       setValues({ current_password: '', new_password: '', confirm: '' })
       setChecked(false)
       setDone(true)

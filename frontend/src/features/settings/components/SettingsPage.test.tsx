@@ -1,5 +1,6 @@
 import { screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
+import { getRefreshToken, getToken, setToken } from '@/lib/auth/session'
 import i18n from '@/lib/i18n'
 import { demoHealth, mockApi, type MockRoute } from '@/test/fetchMock'
 import { renderWithProviders } from '@/test/render'
@@ -96,8 +97,16 @@ describe('SettingsPage', () => {
     })
   })
 
-  it('clears the form and says so when the password is changed', async () => {
-    renderSettings([{ method: 'PATCH', path: '/api/v1/users/me', body: me }])
+  it('clears the form, signs this device back in and says so when the password is changed', async () => {
+    setToken('tok-before', 'refresh-before')
+    const { calls } = renderSettings([
+      { method: 'PATCH', path: '/api/v1/users/me', body: me },
+      {
+        method: 'POST',
+        path: '/api/v1/auth/token',
+        body: { access_token: 'tok-after', token_type: 'bearer', expires_at: '2026-12-01T00:15:00Z', refresh_token: 'refresh-after', refresh_expires_at: '2026-12-15T00:00:00Z' },
+      },
+    ])
     await screen.findByText('investor')
     await userEvent.type(screen.getByLabelText('現在のパスワード'), 'a-long-password')
     await userEvent.type(screen.getByLabelText('新しいパスワード'), 'another-long-one')
@@ -105,5 +114,22 @@ describe('SettingsPage', () => {
     await userEvent.click(screen.getByRole('button', { name: 'パスワードを変更' }))
     expect(await screen.findByText('パスワードを変更しました')).toBeInTheDocument()
     expect(screen.getByLabelText('現在のパスワード')).toHaveValue('')
+    // The change ended every earlier token: this device signed in again with the new password.
+    const signIn = calls.find((c) => c.url.pathname === '/api/v1/auth/token')!
+    expect(new URLSearchParams(signIn.body).get('password')).toBe('another-long-one')
+    expect(getToken()).toBe('tok-after')
+    expect(getRefreshToken()).toBe('refresh-after')
+  })
+
+  it('signs out everywhere, this device included', async () => {
+    setToken('tok-1', 'refresh-1')
+    const { calls } = renderSettings([{ method: 'POST', path: '/api/v1/auth/logout-all', status: 204 }])
+    await screen.findByText('investor')
+    await userEvent.click(screen.getByRole('button', { name: 'すべての端末からログアウト' }))
+    await waitFor(() => expect(getToken()).toBeNull())
+    const call = calls.find((c) => c.url.pathname === '/api/v1/auth/logout-all')!
+    expect(call.method).toBe('POST')
+    expect(call.headers.get('Authorization')).toBe('Bearer tok-1')
+    expect(getRefreshToken()).toBeNull()
   })
 })

@@ -7,7 +7,7 @@ import { useMe } from '@/lib/api/me'
 import { useFormat } from '@/lib/format'
 import { chooseLanguage, LANGUAGES, isLanguage, type Language } from '@/lib/i18n'
 import { usePageTitle } from '@/lib/usePageTitle'
-import { useUpdateLanguage } from '../hooks/queries'
+import { useSignOutEverywhere, useUpdateLanguage } from '../hooks/queries'
 import { useSettingsT } from '../i18n'
 import { PasswordForm } from './PasswordForm'
 import '../settings.css'
@@ -50,9 +50,28 @@ function AccountCard() {
             {t('password.title')}
           </h3>
           <PasswordForm username={me.data.username} />
+          <SignOutEverywhere />
         </>
       )}
     </Card>
+  )
+}
+
+/** Ends every token of the account (a lost device); this device goes to sign-in with the rest. */
+function SignOutEverywhere() {
+  const { t } = useSettingsT()
+  const signOut = useSignOutEverywhere()
+  return (
+    <section aria-labelledby="set-sign-out-title">
+      <h3 className="subheading" id="set-sign-out-title">
+        {t('signOutEverywhere.title')}
+      </h3>
+      <p className="muted set-lead">{t('signOutEverywhere.lead')}</p>
+      {signOut.isError ? <ErrorMessage error={signOut.error} compact /> : null}
+      <button type="button" className="button" disabled={signOut.isPending} onClick={() => signOut.mutate()}>
+        {signOut.isPending ? t('signOutEverywhere.pending') : t('signOutEverywhere.button')}
+      </button>
+    </section>
   )
 }
 

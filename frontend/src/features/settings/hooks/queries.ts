@@ -1,7 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { queryKeys } from '@/lib/api/keys'
 import type { UserRead } from '@/lib/api/types'
-import { changePassword, updateLanguage } from '../api/settings'
+import { setToken } from '@/lib/auth/session'
+import { signOutEverywhere } from '@/lib/auth/signOut'
+import { changePassword, signInAgain, updateLanguage } from '../api/settings'
 
 export function useUpdateLanguage() {
   const queryClient = useQueryClient()
@@ -11,8 +13,24 @@ export function useUpdateLanguage() {
   })
 }
 
+/**
+ * A password change signs every device out, this one included (the server bumps the account's
+ * token version): this device signs straight back in with the new password.
+ */
 export function useChangePassword() {
   return useMutation({
-    mutationFn: ({ current, next }: { current: string; next: string }) => changePassword(current, next),
+    mutationFn: async ({ username, current, next }: { username: string; current: string; next: string }) => {
+      await changePassword(current, next)
+      const tokens = await signInAgain(username, next)
+      setToken(tokens.access_token, tokens.refresh_token)
+    },
+  })
+}
+
+export function useSignOutEverywhere() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: signOutEverywhere,
+    onSuccess: () => queryClient.clear(),
   })
 }
