@@ -1,21 +1,34 @@
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import structlog
 from typer.testing import CliRunner
 
 from kabu_trade.cli import app
 from kabu_trade.core import migrate
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _logs_back_to_the_real_stderr() -> Iterator[None]:
+    """A command points the logs at the runner's stderr, closed after each invoke: a later test in
+    this process that logs a warning would then fail with "I/O operation on closed file"."""
+    config, handlers, level = structlog.get_config(), logging.root.handlers[:], logging.root.level
+    yield
+    structlog.configure(**config)
+    logging.root.handlers[:], logging.root.level = handlers, level
 
 
 @pytest.fixture

@@ -164,11 +164,21 @@ def sync(
     stocks: Annotated[
         Path | None, typer.Option(help="csv source: stocks file", exists=True, dir_okay=False)
     ] = None,
+    force_unlock: Annotated[
+        bool,
+        typer.Option(
+            "--force-unlock",
+            help="administrators: break the sync lease whoever holds it, fail its run, and stop (no sync)",
+        ),
+    ] = False,
 ) -> None:
     """Fetch what is missing from the data source: incremental, idempotent and resumable."""
     end = _parse_date(until, "--until") if until else None
     with _context() as context:
         _require_schema(context)
+        if force_unlock:
+            _force_unlock(context)
+            return
         _run_sync(
             context,
             source,
@@ -176,6 +186,15 @@ def sync(
             until=end,
             csv_files={"csv_bars": bars, "csv_fundamentals": fundamentals, "csv_stocks": stocks},
         )
+
+
+def _force_unlock(context: AppContext) -> None:
+    from kabu_trade.market.sync_runs import force_unlock
+
+    unlocked = force_unlock(context.sessions)
+    out.print(unlocked.describe())
+    if unlocked.lease is not None:
+        out.print("A sync still running there stops at its next heartbeat or write, without writing more.")
 
 
 def _parse_date(value: str, option: str) -> date:

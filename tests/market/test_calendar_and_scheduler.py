@@ -67,7 +67,7 @@ async def test_scheduler_runs_the_job_when_due(context_factory: object) -> None:
         clock[0] = datetime(2025, 3, 17, 16, 14, 59, 950000, tzinfo=JST)
 
     task = asyncio.create_task(scheduler_loop(context, now=lambda: clock[0], job=job))
-    for _ in range(100):
+    for _ in range(3000):  # up to 30 s on a loaded machine: a condition polled, not a timed assertion
         await asyncio.sleep(0.01)
         if len(ran) >= 2:
             break
@@ -77,6 +77,7 @@ async def test_scheduler_runs_the_job_when_due(context_factory: object) -> None:
 
 async def test_the_scheduler_records_a_dead_sync_as_failed_when_it_wakes(context_factory: object) -> None:
     import sqlalchemy as sa
+    import structlog.testing
 
     from kabu_trade.core.db import session_scope
     from kabu_trade.core.locks import LeaseLock
@@ -95,13 +96,18 @@ async def test_the_scheduler_records_a_dead_sync_as_failed_when_it_wakes(context
             seen.append(session.scalar(sa.select(SyncRun.status)))
 
     clock = [datetime(2025, 3, 14, 16, 14, 59, 990000, tzinfo=JST)]
-    task = asyncio.create_task(scheduler_loop(context, now=lambda: clock[0], job=job))
-    for _ in range(3000):  # up to 30 s: a condition polled, not a timed assertion
-        await asyncio.sleep(0.01)
-        if seen:
-            break
-    task.cancel()
+    # Captured, so the test does not depend on where an earlier test pointed the log output.
+    with structlog.testing.capture_logs() as logs:
+        task = asyncio.create_task(scheduler_loop(context, now=lambda: clock[0], job=job))
+        for _ in range(3000):  # up to 30 s: a condition polled, not a timed assertion
+            await asyncio.sleep(0.01)
+            if seen or task.done():
+                break
+        task.cancel()
+        (outcome,) = await asyncio.gather(task, return_exceptions=True)
+    assert isinstance(outcome, asyncio.CancelledError), outcome  # the loop did not die
     assert seen and seen[0] == "failed"  # recorded before the job ran, by the scheduler itself
+    assert any(entry["event"] == "scheduler_dead_runs_failed" for entry in logs)
     with session_scope(context.sessions) as session:
         run = session.scalar(sa.select(SyncRun))
         assert run is not None and "dead-host:1:x" in (run.error or "")

@@ -10,10 +10,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kabu_trade import __version__
 from kabu_trade.core import migrate
+from kabu_trade.core.db import utcnow
 from kabu_trade.core.deps import ContextDep
 from kabu_trade.core.unit_of_work import UnitOfWorkRoute
 from kabu_trade.market import repository
 from kabu_trade.market.models import SyncRun
+from kabu_trade.market.sync_runs import lease_status, read_sync_lease, stale_fields
 
 router = APIRouter(tags=["health"], route_class=UnitOfWorkRoute)
 
@@ -30,6 +32,16 @@ def health(context: ContextDep) -> JSONResponse:
             database["up_to_date"] = database["revision"] == migrate.head_revision()
             sources = repository.data_sources(session)
             last_run = session.scalar(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))
+            # The sync lease: who holds it, until when; a run whose process died is not "running".
+            lease, now = read_sync_lease(session), utcnow()
+            last_stale = stale_fields(last_run, lease, now) if last_run is not None else {}
+            body["jobs"] = {
+                "sync": {
+                    "lease": lease_status(lease, now),
+                    "running": lease is not None and not lease.expired(now),
+                    "stale_run": last_run.id if last_stale.get("stale") and last_run else None,
+                }
+            }
             body["data"] = {
                 "sources": sources,
                 "demo": "demo" in sources,
@@ -45,6 +57,7 @@ def health(context: ContextDep) -> JSONResponse:
                     "steps_done": last_run.steps_done,
                     "steps_total": last_run.steps_total,
                     "error": last_run.error,
+                    **last_stale,
                 },
             }
     except SQLAlchemyError as exc:

@@ -214,18 +214,21 @@ class Heartbeat:
 
     def _run(self) -> None:
         while not self._stop.wait(self.every) and self.lost is None:
-            self._beat()
+            try:
+                self._beat()
+            except Exception:  # never let the thread die silently: the next beat tries again
+                log.exception("lease_heartbeat_error", lease=self.lock.name)
 
     def _beat(self) -> None:
         try:
             expires = self.lock.renew()
         except SQLAlchemyError as exc:
-            log.warning("lease_renew_failed", lease=self.lock.name, error=type(exc).__name__)
             if self.lock.clock() >= self._expires:
                 self._set_lost(
                     f"The lease {self.lock.name!r} of {self.lock.holder} expired while the database "
                     f"could not be reached ({type(exc).__name__}); stopped before writing more."
                 )
+            log.warning("lease_renew_failed", lease=self.lock.name, error=type(exc).__name__)
             return
         if expires is None:
             self._set_lost(self.lock.lost_reason())
@@ -236,7 +239,7 @@ class Heartbeat:
             self._changed.notify_all()
 
     def _set_lost(self, reason: str) -> None:
-        log.error("lease_lost", lease=self.lock.name, holder=self.lock.holder, reason=reason)
-        with self._changed:
+        with self._changed:  # the state first: a failing log handler must not hide the loss
             self.lost = reason
             self._changed.notify_all()
+        log.error("lease_lost", lease=self.lock.name, holder=self.lock.holder, reason=reason)

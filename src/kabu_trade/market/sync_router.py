@@ -4,17 +4,20 @@ import threading
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, status
+import structlog
+from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, ConfigDict
 
 from kabu_trade.auth.deps import AdminUser, current_user
 from kabu_trade.core.deps import ContextDep
-from kabu_trade.core.errors import Conflict
+from kabu_trade.core.errors import Conflict, NotFound
 from kabu_trade.core.locks import LeaseLock
 from kabu_trade.core.unit_of_work import UnitOfWorkRoute
 from kabu_trade.market.scheduler import run_scheduled_sync
 from kabu_trade.market.sync import SYNC_LOCK, recent_runs
+from kabu_trade.market.sync_runs import force_unlock
 
+log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/sync", tags=["sync"], route_class=UnitOfWorkRoute)
 
 
@@ -34,6 +37,8 @@ class SyncRunRead(BaseModel):
     bars_written: int
     fundamentals_written: int
     error: str | None
+    # "running" in the database, but its process stopped: reported failed, with why.
+    stale: bool = False
 
 
 @router.get(
@@ -53,3 +58,17 @@ def start_sync(context: ContextDep, _admin: AdminUser) -> dict[str, str]:
         raise Conflict(f"A sync is already running ({holder.holder}).")
     threading.Thread(target=run_scheduled_sync, args=(context,), name="manual-sync", daemon=True).start()
     return {"status": "started"}
+
+
+@router.delete(
+    "/lock",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Break the sync lease whoever holds it and fail its running run (administrators)",
+    responses={404: {"description": "No sync lease was held and no run was marked running"}},
+)
+def unlock_sync(context: ContextDep, admin: AdminUser) -> Response:
+    unlocked = force_unlock(context.sessions)
+    if not unlocked.anything:
+        raise NotFound(unlocked.describe())
+    log.warning("sync_force_unlocked", by=admin.username, detail=unlocked.describe())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
