@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from collections.abc import Iterator
@@ -76,6 +77,13 @@ def serve(
 
     settings = _settings()
     configure_logging(settings.log_level, settings.log_json)
+    _warn_if_exposed(host, settings)
+    try:
+        # Made (or checked) once here, before any worker starts, so all sign with the same key.
+        settings.signing_key()
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]Signing key: {exc}[/red]")
+        raise typer.Exit(2) from None
     if workers > 1 and settings.is_embedded_database:
         err.print("[red]--workers > 1 needs KABU_DATABASE_URL (PostgreSQL) and KABU_REDIS_URL.[/red]")
         raise typer.Exit(2)
@@ -99,6 +107,30 @@ def serve(
         timeout_graceful_shutdown=20,
         proxy_headers=True,
     )
+
+
+def _is_loopback(host: str) -> bool:
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+def _warn_if_exposed(host: str, settings: Settings) -> None:
+    """Development settings are for one person's machine: say so loudly when others can connect."""
+    if settings.env != "development" or _is_loopback(host):
+        return
+    import structlog
+
+    message = (
+        f"Listening on {host} in development mode: other machines can reach this server. Development "
+        "mode is not hardened for that (API docs are public, the signing key lives in the data "
+        "directory). Set KABU_ENV=production and KABU_SECRET_KEY, or serve on 127.0.0.1."
+    )
+    err.print(f"[bold red]WARNING:[/bold red] {message}")
+    structlog.get_logger("kabu_trade.cli").warning("exposed_development_server", host=host, message=message)
 
 
 def _is_empty(context: AppContext) -> bool:

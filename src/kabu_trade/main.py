@@ -74,6 +74,9 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         ctx = context or build_context(settings)
         app.state.context = ctx
         prepare_database(ctx)
+        # The signing key (made on first start when none is configured): a bad key file stops
+        # the start here rather than failing every sign-in later.
+        ctx.settings.signing_key()
         announce_setup_token(ctx)
         scheduler = asyncio.create_task(scheduler_loop(ctx)) if settings.scheduler_enabled else None
         log.info(
