@@ -15,6 +15,9 @@ import httpx
 import pytest
 import redis
 import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
+from hypothesis.database import DirectoryBasedExampleDatabase
 from sqlalchemy.engine import make_url
 
 from kabu_trade.core.cache import Cache, MemoryCache, RedisCache
@@ -35,6 +38,23 @@ DEMO_START = date(2023, 1, 4)
 DEMO_END = date(2024, 12, 30)
 BACKENDS = ["sqlite", "postgres"]
 TEST_PASSWORD = "correct horse battery"
+
+# Hypothesis never writes into the checkout (its example database and constants cache go to the
+# user's cache folder). CI runs the "ci" profile: derandomised and with no example database, so a
+# run neither fails by the draw nor replays a failure saved by another run. No deadline anywhere:
+# on a loaded 2-core machine a slow example is not a bug. HYPOTHESIS_PROFILE picks one by hand.
+HYPOTHESIS_HOME = (
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kabu-trade" / "hypothesis"
+)
+set_hypothesis_home_dir(HYPOTHESIS_HOME)
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+hypothesis_settings.register_profile(
+    "dev", database=DirectoryBasedExampleDatabase(HYPOTHESIS_HOME / "examples"), deadline=None
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() in {"1", "true"} else "dev")
+)
 
 
 def _services_or_skip() -> None:

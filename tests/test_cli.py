@@ -164,7 +164,9 @@ def test_serve_loads_the_demo_on_first_start_and_shuts_down_gracefully(env: dict
                 body = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).json()
             except httpx.HTTPError:
                 time.sleep(0.25)
-        assert body is not None, f"server did not come up (exit status {process.poll()})"
+        if body is None:
+            output = process.stdout.read() if process.poll() is not None and process.stdout else ""
+            pytest.fail(f"server did not come up: {output or 'no answer'}")
         assert body["status"] == "ok" and body["data"]["demo"] is True
         assert body["data"]["latest_bar_date"] == "2024-03-29"
         assert httpx.get(f"http://127.0.0.1:{port}/api/v1/stocks").status_code == 401

@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kabu_trade.evaluations.levels import Levels, next_tick_above, price_levels, tick_round, tick_size
+from kabu_trade.evaluations.levels import (
+    GRID_TOLERANCE,
+    TICK_TABLE,
+    Levels,
+    next_tick_above,
+    price_levels,
+    tick_round,
+    tick_size,
+)
 from tests.analysis.test_scoring_scenarios import CRASH, SCENARIOS
 
 # support at the 25-day MA with the lower Bollinger band just under it (confluence)
@@ -25,6 +34,12 @@ def keys(levels: Levels) -> list[str]:
     return [b.message_key for b in levels.basis]
 
 
+def slack(price: float) -> float:
+    """How far a "down"/"up" rounding may overshoot ``price``: the grid tolerance plus float noise
+    (a tick is at least 1/3,000 of the price, so one more tolerance covers the last bits)."""
+    return 2 * GRID_TOLERANCE * tick_size(price)
+
+
 @pytest.mark.parametrize(
     ("price", "expected"),
     [
@@ -38,6 +53,8 @@ def keys(levels: Levels) -> list[str]:
         (12_345, 12_350),
         (31_234, 31_250),
         (51_234, 51_200),
+        (300_080, 300_000),  # the ¥500 band's nearest price is the ¥100 band's last one
+        (300_300, 300_500),
         (412_345, 412_500),
     ],
 )
@@ -50,9 +67,16 @@ def test_tick_round_modes_and_errors() -> None:
     assert tick_round(2280.0, "down") == tick_round(2280.0, "up") == 2280
     assert next_tick_above(2999) == 3000 and next_tick_above(3000) == 3005
     assert [tick_size(p) for p in (100, 3000, 3001, 5000, 5001, 30_001, 50_001)] == [1, 1, 5, 5, 10, 50, 100]
+    assert tick_round(50.999999999883585, "down") == 51  # float noise, not a tick below
     for bad in (-1.0, math.nan, math.inf):
         with pytest.raises(ValueError, match="price"):
             tick_round(bad)
+
+
+def test_every_band_ends_on_the_next_bands_grid() -> None:
+    # what bounds the nearest rounding's error by the tick at the unrounded price
+    for (limit, _), (_, next_tick) in itertools.pairwise(TICK_TABLE):
+        assert limit % next_tick == 0
 
 
 @settings(max_examples=300, deadline=None)
@@ -61,8 +85,10 @@ def test_tick_round_lands_on_the_grid(price: float) -> None:
     for mode in ("nearest", "down", "up"):
         rounded = tick_round(price, mode)  # type: ignore[arg-type]
         assert rounded % tick_size(rounded) == 0
-        assert abs(rounded - price) <= tick_size(max(price, rounded))
-    assert tick_round(price, "down") <= price + 1e-6 <= tick_round(price, "up") + 2e-6
+        assert abs(rounded - price) <= tick_size(price) + slack(price)
+    assert abs(tick_round(price) - price) <= tick_size(price) / 2 + slack(price)
+    assert tick_round(price, "down") <= price + slack(price)
+    assert price <= tick_round(price, "up") + slack(price)
 
 
 def test_policy_levels() -> None:
@@ -187,6 +213,12 @@ fractions = st.one_of(st.none(), st.floats(0.3, 1.2))
     trailing=st.one_of(st.none(), st.floats(0.5, 50)),
     tolerance=st.one_of(st.none(), st.integers(1, 5)),
 )
+# Found by Hypothesis (issue 7): the wanted target 170,500 × 1.76 = 300,080 lies in the ¥500 band and
+# its nearest valid price is 300,000, whose own tick is ¥100 — the error is bounded by the tick at the
+# wanted price, not at the rounded one.
+@example(198_259.0, None, (0.85743, None, None), None, 76.0, None, None, None)
+# A close a hair under a whole yen: the tick rounding's float tolerance puts entry_high on 51.
+@example(50.999999999883585, None, (1.0, None, None), None, None, None, None, None)
 def test_level_invariants(
     close: float,
     atr_fraction: float | None,
@@ -220,13 +252,16 @@ def test_level_invariants(
     )
     assert low is not None and high is not None and tp is not None and sl is not None and mid is not None
     assert sl < low <= high < tp
-    assert high <= close
+    assert high <= close + slack(close)
     for price in (low, high, tp, sl):
         assert tick_round(price) == price
     if stop is not None and mid * stop / 100 >= tick_size(mid):
-        assert sl >= mid * (1 - stop / 100) - 1e-6  # never a bigger loss than the policy allows
-    if target is not None and mid * (1 + target / 100) > high + tick_size(high):  # not bumped above the zone
-        assert abs(tp - mid * (1 + target / 100)) <= tick_size(tp) / 2 + 1e-6
+        wanted_stop = mid * (1 - stop / 100)
+        assert sl >= wanted_stop - slack(wanted_stop)  # never a bigger loss than the policy allows
+    wanted = mid * (1 + (target if target is not None else 10) / 100)
+    if wanted >= next_tick_above(high):  # not bumped above the zone
+        # the grid's gap at the wanted price is its tick, whatever the tick of the price it lands on
+        assert abs(tp - wanted) <= tick_size(wanted) / 2 + slack(wanted)
     if trailing is not None:
         assert levels.trailing_stop_price is not None and levels.trailing_stop_price <= close
     assert levels.risk_reward is not None and levels.risk_reward > 0

@@ -54,6 +54,11 @@ TICK_TABLE: tuple[tuple[float, float], ...] = (
     (50_000_000, 50_000),
     (math.inf, 100_000),
 )
+# In ticks: a price this close to a grid point is on it, so that float noise from arithmetic such as
+# 3000 × 1.1 = 3300.0000000000005 never moves a "down" or "up" rounding by a whole tick. The levels
+# may therefore lie this far beyond the bound they are rounded towards (e.g. entry_high above a close
+# of 50.9999999999 is 51).
+GRID_TOLERANCE = 1e-9
 DEFAULT_TARGET_PCT = 10.0
 FALLBACK_ATR_PCT = 2.0
 ENTRY_BELOW_ATR = 0.25
@@ -110,7 +115,9 @@ class Levels:
 
 
 def tick_size(price: float) -> float:
-    """The TSE tick (呼値) for a price."""
+    """The TSE tick (呼値) for a price. Every band's upper limit is a multiple of the next band's tick,
+    so the valid prices around any price are at most ``tick_size(price)`` apart: the nearest one is
+    within half that tick (its own tick may be smaller: 300,080 → 300,000, whose tick is ¥100)."""
     return next(tick for limit, tick in TICK_TABLE if price <= limit)
 
 
@@ -124,9 +131,9 @@ def tick_round(price: float, mode: Rounding = "nearest") -> float:
     if mode == "nearest":
         n = math.floor(steps + 0.5)
     elif mode == "down":
-        n = math.floor(steps + 1e-9)
+        n = math.floor(steps + GRID_TOLERANCE)
     elif mode == "up":
-        n = math.ceil(steps - 1e-9)
+        n = math.ceil(steps - GRID_TOLERANCE)
     else:
         raise ValueError(f"mode must be nearest, down or up, got {mode!r}")
     return float(n * tick)
