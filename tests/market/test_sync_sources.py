@@ -12,8 +12,10 @@ import sqlalchemy as sa
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope
 from kabu_trade.market.models import DailyBar, Stock
+from kabu_trade.market.providers.csv_files import CsvProvider
 from kabu_trade.market.providers.yfinance_source import YFinanceProvider
 from kabu_trade.market.sync import MarketSync
+from tests.market.providers.test_csv_files import FIXTURES
 from tests.market.providers.test_jquants import BARS, FakeClock, fixture, make_provider, serve_bars
 from tests.market.providers.test_yfinance_source import AFTER_JANUARY, URL, load
 
@@ -59,3 +61,15 @@ def test_jquants_sync_walks_dates_and_stores_the_listing(
     stocks = _stocks(context)
     assert stocks and all(s.source == "jquants" for s in stocks.values())
     assert report.bars == _bar_count(context) > 0
+
+
+def test_csv_sync_imports_every_row_of_the_file_before_the_history_start(
+    backend: str, context_factory: ContextFactory
+) -> None:
+    # The configured start (for the API sources) lies after the file's first day: the file wins.
+    context = context_factory(backend, history_start=date(2024, 1, 9))
+    provider = CsvProvider(FIXTURES / "bars.csv", last_session=date(2024, 1, 31))
+    report = MarketSync(context, provider).run(until=date(2024, 1, 31))
+    assert report.status == "succeeded", report.error
+    assert report.from_date == date(2024, 1, 4)
+    assert report.bars == _bar_count(context) == 6  # every row of the file

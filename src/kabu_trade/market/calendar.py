@@ -26,14 +26,19 @@ def market_close_time(day: date) -> time:
     return time(15, 30) if day >= CLOSE_MOVED_ON else time(15, 0)
 
 
+def calendar_span() -> tuple[date, date]:
+    """The first and last session the calendar knows (it is built from 2000 to about a year ahead)."""
+    cal = _calendar()
+    return cal.first_session.date(), cal.last_session.date()
+
+
 def sessions_between(start: date, end: date) -> list[date]:
     """Trading days in [start, end] (both inclusive), clipped to the span the calendar knows."""
-    cal = _calendar()
-    first, last = cal.first_session.date(), cal.last_session.date()
+    first, last = calendar_span()
     start, end = max(start, first), min(end, last)
     if start > end:
         return []
-    return [ts.date() for ts in cal.sessions_in_range(pd.Timestamp(start), pd.Timestamp(end))]
+    return [ts.date() for ts in _calendar().sessions_in_range(pd.Timestamp(start), pd.Timestamp(end))]
 
 
 def is_trading_day(day: date) -> bool:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
 import math
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from kabu_trade.core.errors import InvalidInput
+from kabu_trade.market.calendar import last_completed_session, sessions_between
 from kabu_trade.market.providers.base import BAR_COLUMNS, FUNDAMENTAL_COLUMNS, STOCK_COLUMNS
 from kabu_trade.market.providers.csv_files import (
     MAX_PROBLEMS,
@@ -258,7 +260,8 @@ def test_nothing_of_a_bad_file_is_kept_on_revalidation(tmp_path: Path) -> None:
 
 
 def test_message_lists_the_first_twenty_and_counts_the_rest(tmp_path: Path) -> None:
-    rows = "".join(f"7203,2024-02-{day:02d},1,1,1,x,0\n" for day in range(1, 26))
+    days = sessions_between(date(2024, 2, 1), date(2024, 3, 31))[:25]
+    rows = "".join(f"7203,{day},1,1,1,x,0\n" for day in days)
     with pytest.raises(CsvValidationError) as caught:
         CsvProvider(write(tmp_path, HEADER + rows))
     error = caught.value
@@ -282,3 +285,109 @@ def test_problem_list_is_capped_but_counted(tmp_path: Path) -> None:
 def test_unreadable_path_is_invalid_input(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="cannot read"):
         CsvProvider(tmp_path / "missing.csv")
+
+
+# --- dates: trading days only, none dropped ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("2024-01-06", "2024-01-06 is a Saturday, not a TSE trading day"),
+        ("2024/01/07", "2024/01/07 is a Sunday, not a TSE trading day"),
+        ("2024-01-08", "2024-01-08 is a TSE holiday, not a trading day"),  # Coming of Age Day
+        ("2024-01-02", "2024-01-02 is a TSE holiday, not a trading day"),  # the New Year closure
+        ("1999-12-30", "1999-12-30 is before 2000-01-04, the first day the TSE calendar covers"),
+        ("2024-02-01", "2024-02-01 is after the last completed TSE session, 2024-01-31"),
+    ],
+)
+def test_a_bar_on_a_day_without_a_session_is_a_problem_of_its_row(
+    tmp_path: Path, day: str, message: str
+) -> None:
+    path = write(tmp_path, HEADER + GOOD_ROW + f"7203,{day},1,1,1,1,0\n")
+    with pytest.raises(CsvValidationError) as caught:
+        CsvProvider(path, last_session=date(2024, 1, 31))
+    assert caught.value.problems == [(3, "date", message)]
+
+
+def test_by_default_no_bar_may_be_later_than_the_last_completed_session(tmp_path: Path) -> None:
+    tomorrow = last_completed_session() + timedelta(days=1)
+    problems = problems_of(write(tmp_path, HEADER + f"7203,{tomorrow},1,1,1,1,0\n"))
+    assert [(row, column) for row, column, _ in problems] == [(2, "date")]
+    assert "after the last completed TSE session" in problems[0][2]
+
+
+def test_the_file_widens_the_history_window_to_its_first_bar() -> None:
+    assert CsvProvider(FIXTURES / "bars.csv").start == date(2024, 1, 4)
+
+
+def test_a_bar_of_a_stock_the_stocks_file_does_not_list(tmp_path: Path) -> None:
+    stocks = write(tmp_path, "code,name\n7203,トヨタ自動車\n", name="stocks.csv")
+    assert problems_of(FIXTURES / "bars.csv", stocks=stocks) == [
+        (5, "code", '"130A" is not in stocks.csv'),
+        (6, "code", '"130A" is not in stocks.csv'),
+        (7, "code", '"130A" is not in stocks.csv'),
+    ]
+
+
+# --- encodings ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
+def test_utf16_and_utf32_with_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    bom = {"utf-16-be": codecs.BOM_UTF16_BE, "utf-32-be": codecs.BOM_UTF32_BE}.get(encoding, b"")
+    path = tmp_path / "bars.csv"
+    path.write_bytes(bom + (HEADER + GOOD_ROW.replace("7203", "７２０３")).encode(encoding))
+    assert CsvProvider(path).fetch_daily_bars(*JAN)["code"].tolist() == ["7203"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    path = write(tmp_path, HEADER + GOOD_ROW, encoding=encoding)
+    assert CsvProvider(path).fetch_daily_bars(*JAN)["close"].tolist() == [2688.5]
+
+
+def test_tab_separated_unicode_text_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, (HEADER + GOOD_ROW).replace(",", "\t"), encoding="utf-16")
+    assert problems_of(path) == [
+        (1, "", "the columns are separated by tabs: save the file as CSV (comma-separated)")
+    ]
+
+
+def test_bytes_neither_utf8_nor_cp932_are_named_with_offset_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "stocks.csv"
+    head = ("code,name\n7203,トヨタ自動車\n").encode()
+    path.write_bytes(head + "9999,Café,\n".encode("latin-1"))  # a Latin-1 é, then a comma
+    problems = problems_of(FIXTURES / "bars.csv", stocks=path)
+    offset = len(head) + len("9999,Caf")
+    assert problems == [
+        (
+            3,
+            "",
+            f"the file is neither UTF-8 nor Shift_JIS (cp932) text: byte 0xE9 at offset {offset} "
+            "cannot be read as UTF-8; save it as UTF-8",
+        )
+    ]
+    with pytest.raises(CsvValidationError, match=r"^stocks\.csv: 1 problem"):
+        CsvProvider(FIXTURES / "bars.csv", stocks=path)
+
+
+def test_a_broken_utf16_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "bars.csv"
+    text = (HEADER + GOOD_ROW).encode("utf-16-le")
+    path.write_bytes(codecs.BOM_UTF16_LE + text + b"\x00\xdc")  # a lone low surrogate
+    offset = len(codecs.BOM_UTF16_LE) + len(text)
+    assert problems_of(path) == [
+        (
+            3,
+            "",
+            f"the file starts as UTF-16 but the bytes at offset {offset} are not UTF-16; save it as UTF-8",
+        )
+    ]
+
+
+def test_nul_bytes_in_a_file_that_is_not_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "bars.csv"
+    path.write_bytes(HEADER.encode() + b"7203,2024-01-04,1,1,1,1,0\x00\n")
+    offset = len(HEADER) + 25
+    assert problems_of(path) == [(2, "", f"the file has a NUL byte at offset {offset}: it is not CSV text")]

@@ -9,8 +9,16 @@ has a few thousand distinct values of each), so each distinct text is parsed onc
 spread back by ``pd.factorize``; only the rows that fail are ever touched one by one, to word
 their messages.
 
-Files may be UTF-8 (with or without BOM) or Shift_JIS/cp932, as Japanese brokers export them, and
-may use the usual Japanese headers (日付, 始値, …) instead of the English ones.
+Files may be UTF-8 (with or without BOM) or Shift_JIS/cp932, as Japanese brokers export them, or
+UTF-16/UTF-32 as some spreadsheets save "Unicode" text, and may use the usual Japanese headers
+(日付, 始値, …) instead of the English ones. Bytes that none of these can read are reported with their
+offset and line.
+
+Every bar must be on a TSE trading day (the exchange calendar) no later than the last completed
+session: a Saturday, a holiday or a day that has not closed yet is a problem of its row. The file is
+the investor's chosen history, so the sync's window is widened to its first date (``start``) rather
+than dropping the rows before ``KABU_HISTORY_START``; with a stocks file, a bar of a stock that file
+does not list is a problem too (the sync would have nothing to attach it to).
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from kabu_trade.core.errors import InvalidInput
+from kabu_trade.market.calendar import calendar_span, last_completed_session, sessions_between
 from kabu_trade.market.providers.base import (
     BAR_COLUMNS,
     FUNDAMENTAL_COLUMNS,
@@ -150,16 +159,71 @@ def _show(value: object) -> str:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> str | None:
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
+# Longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+
+
+class _Undecodable(ValueError):
+    """Bytes no supported encoding reads; ``line`` is where the first one is."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _decode(data: bytes) -> str:
+    for bom, encoding, label in _BOMS:
+        if data.startswith(bom):
+            return _decode_as(data, len(bom), encoding, label)
+    if b"\x00" in data[:4096]:
+        # NUL bytes in a text file: UTF-16 saved without its byte-order mark (ASCII text has the
+        # zero byte of each pair on the same side), which UTF-8 would "read" as text full of NULs.
+        head = data[:4096]
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if max(even, odd) >= len(head) // 4 and min(even, odd) == 0:
+            return _decode_as(data, 0, "utf-16-be" if even else "utf-16-le", "UTF-16")
+        nul = data.index(b"\x00")
+        raise _Undecodable(
+            _line_at(data, nul), f"the file has a NUL byte at offset {nul}: it is not CSV text"
+        )
     # UTF-8 first: cp932 would "decode" most UTF-8 Japanese into mojibake, the reverse rarely works.
+    failures: list[UnicodeDecodeError] = []
     for encoding in ("utf-8", "cp932"):
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+        except UnicodeDecodeError as exc:
+            failures.append(exc)
+    # The encoding that read further is the likelier intent: its first bad byte is the one to name.
+    worst = max(failures, key=lambda exc: exc.start)
+    bad = data[worst.start : worst.start + 1].hex().upper()
+    raise _Undecodable(
+        _line_at(data, worst.start),
+        f"the file is neither UTF-8 nor Shift_JIS (cp932) text: byte 0x{bad} at offset {worst.start} "
+        f"cannot be read as {'UTF-8' if worst.encoding == 'utf-8' else 'cp932'}; save it as UTF-8",
+    )
+
+
+def _decode_as(data: bytes, skip: int, encoding: str, label: str) -> str:
+    try:
+        return data[skip:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        offset = skip + exc.start
+        line = data[skip:offset].decode(encoding).count("\n") + 1  # the part before it did decode
+        raise _Undecodable(
+            line,
+            f"the file starts as {label} but the bytes at offset {offset} are not {label}; save it as UTF-8",
+        ) from exc
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    # In UTF-8 and cp932 the byte 0x0A is only ever a newline (never part of a multi-byte character).
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _header(name: str) -> str:
@@ -177,13 +241,18 @@ def _read(path: Path, report: _Report) -> pd.DataFrame | None:
         data = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", field=path.name) from exc
-    text = _decode(data)
-    if text is None:
-        report.add_one(1, "", "the file is neither UTF-8 nor Shift_JIS (cp932) text")
+    try:
+        text = _decode(data)
+    except _Undecodable as exc:
+        report.add_one(exc.line, "", str(exc))
         return None
     header = next(csv.reader(io.StringIO(text)), [])
     if not text.strip() or not header:
         report.add_one(1, "", "the file is empty")
+        return None
+    if len(header) == 1 and "\t" in header[0]:
+        # Spreadsheets' "Unicode text" is tab-separated: say so rather than "column code is missing".
+        report.add_one(1, "", "the columns are separated by tabs: save the file as CSV (comma-separated)")
         return None
     mapped = [_header(original) for original in header]
     repeated = sorted({name for name in mapped if mapped.count(name) > 1})
@@ -294,10 +363,34 @@ def _duplicates(keys: pd.DataFrame, report: _Report, column: str, what: str) -> 
 # --- the three files --------------------------------------------------------------------------------
 
 
-def _check_bars(frame: pd.DataFrame, report: _Report) -> pd.DataFrame | None:
+def _trading_days(days: Column, raw: Column, report: _Report, last_session: date) -> None:
+    """Each bar's day must be a TSE session that has closed; unreadable dates (NaT) are already reported."""
+    known = days.dropna()
+    if known.empty:
+        return
+    first, _ = calendar_span()
+    early = days < pd.Timestamp(first)
+    late = days > pd.Timestamp(last_session)
+    report.add(early, "date", f"{{}} is before {first}, the first day the TSE calendar covers", raw)
+    report.add(late, "date", f"{{}} is after the last completed TSE session, {last_session}", raw)
+    sessions = pd.DatetimeIndex(sessions_between(known.min().date(), min(known.max().date(), last_session)))
+    closed = days.notna() & ~early & ~late & ~days.isin(sessions)
+    weekend = closed & (days.dt.day_of_week >= 5)
+    report.add(weekend, "date", "{} is a {}, not a TSE trading day", raw, days.dt.day_name())
+    report.add(closed & ~weekend, "date", "{} is a TSE holiday, not a trading day", raw)
+
+
+def _check_bars(
+    frame: pd.DataFrame, report: _Report, last_session: date, listed: tuple[str, set[str]] | None = None
+) -> pd.DataFrame | None:
+    """``listed``: the stocks file's name and codes, when there is one."""
     if not _require(frame, BAR_REQUIRED, report):
         return None
     out = pd.DataFrame({"code": _codes(frame["code"], report), "date": _dates(frame["date"], report, "date")})
+    if listed is not None:
+        unlisted = out["code"].notna() & ~out["code"].isin(listed[1])
+        report.add(unlisted, "code", f'"{{}}" is not in {listed[0]}', frame["code"])
+    _trading_days(out["date"], frame["date"], report, last_session)
     for column in PRICE_COLUMNS:
         out[column] = _numbers(frame[column], report, column, required=True, minimum=">0")
     out["volume"] = _numbers(frame["volume"], report, "volume", required=True, minimum=">=0")
@@ -399,11 +492,26 @@ class CsvProvider(MarketDataProvider):
     name = "csv"
     is_demo = False
 
-    def __init__(self, bars: Path, fundamentals: Path | None = None, stocks: Path | None = None) -> None:
+    def __init__(
+        self,
+        bars: Path,
+        fundamentals: Path | None = None,
+        stocks: Path | None = None,
+        *,
+        last_session: date | None = None,
+    ) -> None:
+        """``last_session``: the latest day a bar may have; by default the last completed session."""
         self.bars_path = Path(bars)
         self.fundamentals_path = Path(fundamentals) if fundamentals is not None else None
         self.stocks_path = Path(stocks) if stocks is not None else None
+        self._last_session = last_session
         self._bars, self._stocks, self._fundamentals = self._load_all()
+
+    @property
+    def start(self) -> date:
+        """The file's first bar: the sync reads this as where history begins (the window widened)."""
+        first: date = self._bars["date"].min().date()
+        return first
 
     def validate(self) -> None:
         """Re-read and re-check every file; raises ``CsvValidationError`` for the first bad one.
@@ -413,8 +521,12 @@ class CsvProvider(MarketDataProvider):
         self._bars, self._stocks, self._fundamentals = self._load_all()
 
     def _load_all(self) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
-        bars = _load(self.bars_path, _check_bars)
+        last_session = self._last_session or last_completed_session()
         stocks = _load(self.stocks_path, _check_stocks) if self.stocks_path else None
+        listed = (
+            (self.stocks_path.name, set(stocks["code"])) if self.stocks_path and stocks is not None else None
+        )
+        bars = _load(self.bars_path, lambda frame, report: _check_bars(frame, report, last_session, listed))
         funds = self.fundamentals_path
         return bars, stocks, _load(funds, _check_fundamentals) if funds else _no_fundamentals()
 
