@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kabu_trade.core import capacity
 from kabu_trade.core.config import Settings
 from kabu_trade.core.context import AppContext, build_context
 from kabu_trade.core.errors import AppError
@@ -63,11 +64,27 @@ def _context() -> Iterator[AppContext]:
 # --- serve --------------------------------------------------------------------------------------
 
 
+def _check_connection_budget(context: AppContext, workers: int) -> None:
+    """Warn when this host's processes alone would need more connections than the server allows."""
+    if context.engine.dialect.name != "postgresql":
+        return
+    with context.engine.connect() as connection:
+        max_connections = int(connection.exec_driver_sql("SHOW max_connections").scalar_one())
+    plan = capacity.budget(workers, context.settings.threads, max_connections)
+    if not plan.fits:
+        advice = "lower KABU_WORKERS or KABU_THREADS"
+        err.print(f"[yellow]Database connections: {plan.explain()}: {advice}.[/yellow]")
+    else:
+        out.print(f"Database connections: {plan.explain()}.")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="processes (PostgreSQL + Redis only)")] = 1,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="processes (PostgreSQL + Redis only); default KABU_WORKERS")
+    ] = None,
 ) -> None:
     """Serve the API (and the web app) — migrating and loading the demo universe first when embedded."""
     import uvicorn
@@ -84,6 +101,7 @@ def serve(
     except (OSError, ValueError) as exc:
         err.print(f"[red]Signing key: {exc}[/red]")
         raise typer.Exit(2) from None
+    workers = workers or settings.workers
     if workers > 1 and settings.is_embedded_database:
         err.print("[red]--workers > 1 needs KABU_DATABASE_URL (PostgreSQL) and KABU_REDIS_URL.[/red]")
         raise typer.Exit(2)
@@ -93,6 +111,7 @@ def serve(
         except SchemaNotReady as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from None
+        _check_connection_budget(context, workers)
         if settings.data_source == "demo" and _is_empty(context):
             out.print("First start: generating the offline demo universe (fictional companies)…")
             _run_sync(context, None, replace=False, csv_files={})

@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 import structlog
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -73,6 +74,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         own_context = context is None
         ctx = context or build_context(settings)
         app.state.context = ctx
+        # The thread pool that runs sync endpoints, sized with the database pool (core/capacity.py).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = ctx.settings.threads
         prepare_database(ctx)
         # The signing key (made on first start when none is configured): a bad key file stops
         # the start here rather than failing every sign-in later.
@@ -85,6 +88,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             database=ctx.engine.dialect.name,
             cache=ctx.cache.backend,
             source=settings.data_source,
+            threads=ctx.settings.threads,
+            db_pool=ctx.engine.pool.size() if hasattr(ctx.engine.pool, "size") else None,
         )
         try:
             yield

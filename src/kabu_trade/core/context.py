@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kabu_trade.core.cache import Cache, RedisOptions, create_cache
+from kabu_trade.core.capacity import pool_size
 from kabu_trade.core.config import Settings
 from kabu_trade.core.db import create_db_engine, create_session_factory
 
@@ -33,7 +34,12 @@ class AppContext:
 def build_context(settings: Settings, cache: Cache | None = None) -> AppContext:
     if settings.is_embedded_database:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_db_engine(settings.effective_database_url)
+    engine = create_db_engine(
+        settings.effective_database_url,
+        pool_size=pool_size(settings.threads),
+        pool_timeout=settings.db_pool_timeout_seconds,
+        pool_recycle=settings.db_pool_recycle_seconds,
+    )
     return AppContext(
         settings=settings,
         engine=engine,

@@ -65,14 +65,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine whose pool is sized by the caller (``core/capacity.py`` for the API).
+
+    No overflow: the pool is exactly what the capacity calculation promised the database server.
+    A request that still finds it empty waits ``pool_timeout`` seconds, then gets a 503.
+    """
+    if url in {"sqlite://", "sqlite:///:memory:"}:
+        # One in-memory database per connection: pooling options do not apply.
+        return create_engine(url, connect_args={"check_same_thread": False})
+    kwargs.setdefault("pool_size", 5)
+    kwargs.setdefault("max_overflow", 0)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # A small pool: the production box has 1 GB and db.t3.micro allows few connections.
-    kwargs.setdefault("pool_size", 5)
-    kwargs.setdefault("max_overflow", 5)
+    # After a database restart or fail-over every pooled connection is dead: test each one as it
+    # is checked out (one round trip) and replace it, so the service is back with the database.
     kwargs.setdefault("pool_pre_ping", True)
+    # Recycle before any idle timeout of a proxy or RDS closes connections under us.
+    kwargs.setdefault("pool_recycle", 1800)
     return create_engine(url, **kwargs)
 
 
