@@ -70,6 +70,31 @@ lock: install
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --extra dev -o requirements-dev.lock
 
+.PHONY: security lock-check
+UV_VERSION ?= 0.13.9
+
+# Static security checks of our code (bandit, configured in pyproject.toml [tool.bandit]).
+security: install
+	$(BIN)/bandit -c pyproject.toml -r src -q
+
+# The lock files still match pyproject.toml. Each is re-resolved into a copy of itself, so uv keeps
+# every pin that still fits and only a change of pyproject.toml (not a new release) makes a
+# difference; uv's header (which names the output file) is left out of the comparison.
+# Fix with `make lock`. uv is pinned so that its output format cannot change under us.
+lock-check: install
+	@$(BIN)/uv --version 2>/dev/null | grep -qx 'uv $(UV_VERSION)' || \
+	  $(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && status=0 && \
+	for lock in requirements.lock requirements-dev.lock; do \
+	  extra=$$([ $$lock = requirements-dev.lock ] && echo "--extra dev"); \
+	  cp $$lock "$$tmp/$$lock" && \
+	  $(BIN)/uv pip compile --quiet pyproject.toml --python-version 3.11 $$extra -o "$$tmp/$$lock" || exit 1; \
+	  grep -v '^#' $$lock > "$$tmp/$$lock.locked"; grep -v '^#' "$$tmp/$$lock" > "$$tmp/$$lock.resolved"; \
+	  if diff -u --label "$$lock" --label "$$lock re-resolved" "$$tmp/$$lock.locked" "$$tmp/$$lock.resolved"; \
+	  then echo "$$lock: up to date with pyproject.toml"; \
+	  else echo "$$lock is out of date with pyproject.toml: run 'make lock' and commit it"; status=1; fi; \
+	done; exit $$status
+
 bench: install
 	$(BIN)/python -m bench
 

@@ -39,7 +39,8 @@ class StockReads:
         self.ttl = ttl
 
     def _key(self, *parts: Any) -> str:
-        digest = hashlib.sha1(json.dumps(parts, default=str).encode()).hexdigest()[:20]
+        # A cache key, not a signature: SHA-1 is fine here and says so (bandit B324).
+        digest = hashlib.sha1(json.dumps(parts, default=str).encode(), usedforsecurity=False).hexdigest()[:20]
         return f"market:{market_generation(self.cache)}:{parts[0]}:{digest}"
 
     def _stock(self, code: str) -> Stock:

@@ -471,7 +471,8 @@ def _load(path: Path, check: Callable[[pd.DataFrame, _Report], pd.DataFrame | No
     frame = _read(path, report)
     checked = check(frame, report) if frame is not None else None
     report.raise_if_any()
-    assert checked is not None  # a check that returns nothing has reported why
+    if checked is None:  # cannot happen: a check that returns nothing has reported why, and raised above
+        raise RuntimeError(f"{path.name}: validation stopped without saying why")
     return checked
 
 
