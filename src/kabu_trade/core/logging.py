@@ -14,6 +14,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 REQUEST_ID_HEADER = "x-request-id"
 
 
+class _CurrentStderr:
+    """Writes to whatever ``sys.stderr`` is now, not to the stream it was when logging was set up:
+    a CLI run inside a test (or any tool that swaps stderr) would otherwise leave every later log
+    line writing to a closed file."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(level: str = "INFO", json: bool = True) -> None:
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
@@ -28,11 +40,12 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
     structlog.configure(
         processors=[*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )
     # Route uvicorn's and other libraries' stdlib logging through the same level.
-    logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(message)s", force=True)
+    handler = logging.StreamHandler(_CurrentStderr())  # type: ignore[arg-type]
+    logging.basicConfig(level=level.upper(), handlers=[handler], format="%(message)s", force=True)
 
 
 class RequestContextMiddleware:
