@@ -46,7 +46,7 @@ def current_user(token: Annotated[str | None, Depends(oauth2_scheme)], context: 
     return user
 
 
-def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
+async def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
     if not user.is_admin:
         raise Forbidden("Only an administrator may do this.")
     return user

@@ -17,7 +17,8 @@ router = APIRouter(
 CODE_PATTERN = r"^[0-9A-Za-z]{4,5}$"
 
 
-def get_reads(session: SessionDep, cache: CacheDep, settings: SettingsDep) -> StockReads:
+async def get_reads(session: SessionDep, cache: CacheDep, settings: SettingsDep) -> StockReads:
+    # async: it only builds an object, and a sync dependency would cost a trip to the thread pool.
     return StockReads(session, cache, settings.cache_ttl_seconds)
 
 
