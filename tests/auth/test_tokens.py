@@ -165,3 +165,19 @@ async def test_sign_out_revokes_that_sign_in_only(client: httpx.AsyncClient, con
     assert (await client.post(REFRESH_URL, json={"refresh_token": phone["refresh_token"]})).status_code == 200
     # Unknown tokens get the same answer: nothing to learn from it.
     assert (await client.post("/api/v1/auth/logout", json={"refresh_token": "made-up"})).status_code == 204
+
+
+async def test_expired_refresh_rows_are_pruned_on_the_next_issue(
+    client: httpx.AsyncClient, context: AppContext
+) -> None:
+    old = await _tokens(client, context)
+    rotated = (await client.post(REFRESH_URL, json={"refresh_token": old["refresh_token"]})).json()
+    with session_scope(context.sessions) as session:
+        session.execute(sa.update(RefreshToken).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+    await post_sign_in(client, "investor")
+    with session_scope(context.sessions) as session:
+        hashes = session.scalars(sa.select(RefreshToken.token_hash)).all()
+    assert len(hashes) == 1  # only the new sign-in's token is left
+    assert (
+        await client.post(REFRESH_URL, json={"refresh_token": rotated["refresh_token"]})
+    ).status_code == 401

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kabu_trade.auth.models import RefreshToken, SetupToken, User
@@ -86,3 +86,11 @@ def revoke_refresh_tokens_of(session: Session, user_id: int, now: datetime) -> N
 def bump_token_version(session: Session, user_id: int) -> None:
     """In the database, not in Python: two bumps at once both count."""
     session.execute(update(User).where(User.id == user_id).values(token_version=User.token_version + 1))
+
+
+def delete_expired_refresh_tokens(session: Session, user_id: int, now: datetime) -> None:
+    """Used and revoked rows are kept until they expire (a reuse must still be recognised); after
+    that they are only weight."""
+    session.execute(
+        delete(RefreshToken).where(RefreshToken.user_id == user_id, RefreshToken.expires_at <= now)
+    )

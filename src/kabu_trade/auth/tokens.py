@@ -42,6 +42,8 @@ def issue_tokens(
     )
     refresh = security.new_refresh_token()
     refresh_expires = now + timedelta(days=settings.refresh_token_days)
+    # Every rotation adds a row: an active account would grow by about a hundred a day.
+    repository.delete_expired_refresh_tokens(session, user.id, now)
     repository.add_refresh_token(
         session, user.id, family or secrets.token_hex(16), security.sha256_hex(refresh), refresh_expires
     )
