@@ -111,6 +111,20 @@ def drop_database(url: str) -> None:
     admin.dispose()
 
 
+def services_reachable() -> bool:
+    import redis
+
+    try:
+        engine = sa.create_engine(PG_URL)
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        engine.dispose()
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception:
+        return False
+    return True
+
+
 def server_env(database_url: str, folder: Path, symbols: int, demo_start: date) -> dict[str, str]:
     import redis
 
@@ -438,8 +452,8 @@ def _line(s: dict[str, Any]) -> str:
     )
 
 
-def verdict(results: list[dict[str, Any]]) -> list[str]:
-    """The issue's goals, checked on the figures: an empty list means every goal holds."""
+def verdict(results: list[dict[str, Any]], min_ratio: float = 0.9) -> list[str]:
+    """The goals, checked on the figures: an empty list means every goal holds."""
     closed = [r for r in results if r["phase"].startswith("closed")]
     opened = [r for r in results if r["phase"].startswith("open")]
     problems = []
@@ -450,8 +464,10 @@ def verdict(results: list[dict[str, Any]]) -> list[str]:
             problems.append(f"{r['phase']}: {r['statuses']['read_your_write_miss']} reads missed a write")
     if len(closed) >= 2:
         ratio = closed[-1]["throughput_rps"] / closed[0]["throughput_rps"]
-        if ratio < 0.9:
-            problems.append(f"throughput {closed[-1]['phase']} / {closed[0]['phase']} = {ratio:.2f} < 0.9")
+        if ratio < min_ratio:
+            problems.append(
+                f"throughput {closed[-1]['phase']} / {closed[0]['phase']} = {ratio:.2f} < {min_ratio}"
+            )
         if closed[-1]["p99_ms"] >= 2000:
             problems.append(f"{closed[-1]['phase']}: p99 {closed[-1]['p99_ms']} ms ≥ 2 s")
     for r in opened:
@@ -470,6 +486,11 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("--symbols", type=int, default=None)
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--threads", type=int, default=None, help="KABU_THREADS of the server")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 unless the goals hold (CI: with --short, a collapse is a fall below 0.75×)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = parser.parse_args(list(argv))
     clients = [int(c) for c in (args.clients or ("5,50" if args.short else "10,100")).split(",")]
@@ -480,6 +501,11 @@ def main(argv: Sequence[str] = ()) -> None:
     if not args.short:
         phases.append({"kind": "open", "rate": args.open_rate, "fraction": 0.3, "seconds": args.open_seconds})
 
+    if args.check and not services_reachable():
+        if os.environ.get("CI", "").lower() in {"1", "true"}:
+            raise SystemExit("load: PostgreSQL or Redis is unreachable, and CI needs them")
+        print("load: skipped, PostgreSQL or Redis is unreachable (CI fails instead)")
+        return
     folder = Path(tempfile.mkdtemp(prefix="kabu-load-"))
     database_url = create_database()
     env = server_env(database_url, folder, symbols, demo_start)
@@ -500,10 +526,14 @@ def main(argv: Sequence[str] = ()) -> None:
     if len(closed) >= 2:
         ratio = closed[-1]["throughput_rps"] / closed[0]["throughput_rps"]
         print(f"  throughput ratio {closed[-1]['phase']} / {closed[0]['phase']}: {ratio:.2f} (goal ≥ 0.9)")
-    problems = verdict(results)
+    # The short CI form runs on a shared runner: it guards against a collapse (the 10× fall this
+    # benchmark was written for), while the full run holds the 0.9× goal.
+    problems = verdict(results, min_ratio=0.75 if args.short else 0.9)
     print("  goals: " + ("all met" if not problems else "; ".join(problems)))
     if args.json:
         args.json.write_text(json.dumps({"results": results, "problems": problems}, indent=2))
+    if args.check and problems:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
