@@ -42,7 +42,10 @@ def build(symbols: int = 4000, sessions: int = 300, bar_sample: int = 200) -> Se
     data = synthetic_universe(symbols, sessions)
     metrics = compute_universe_metrics(data.bars, data.disclosures)
     folder = Path(tempfile.mkdtemp(prefix="kabu-bench-"))
-    settings = Settings(data_dir=folder, env="test", log_json=False, log_level="WARNING")
+    # One account sends every request here: the per-user rate limits would measure themselves.
+    settings = Settings(
+        data_dir=folder, env="test", log_json=False, log_level="WARNING", rate_limit_enabled=False
+    )
     context = build_context(settings)
     upgrade(context.engine)
     codes = sorted(metrics["code"])
