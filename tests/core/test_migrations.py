@@ -14,6 +14,7 @@ ContextFactory = Callable[..., AppContext]
 TABLES = {
     "users",
     "setup_tokens",
+    "refresh_tokens",
     "stocks",
     "daily_bars",
     "fundamentals",
