@@ -16,6 +16,11 @@ endpoint so that the endpoint, the commit (or the rollback) and the close run in
 connection is therefore only ever held by a thread that is running, and a pool as large as the
 thread pool never makes a thread wait (see ``core/capacity.py``). Errors of the commit itself
 propagate to the error handlers (503 for a database that went away) before any 2xx is sent.
+
+It is also the request's *only* trip to the thread pool: the dependencies are async, the signed-in
+user is resolved in the same hop (``Deferred``), and so is the validation of the answer. Each trip
+queues behind every other request waiting for a thread, so a request of three trips waited three
+times under load; with one, the slowest requests are no longer those that happened to need most.
 """
 
 from __future__ import annotations
@@ -23,28 +28,43 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
-from fastapi import Request
+import anyio.to_thread
+from fastapi import Request, Response
 from fastapi.dependencies.utils import get_typed_return_annotation, get_typed_signature
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 _REQUEST_PARAM = "unit_of_work_request__"
-_STATE_KEY = "unit_of_work_sessions"
+_SESSIONS = "unit_of_work_sessions"
+_DEFERRED = "unit_of_work_deferred"
+
+
+class Deferred(Protocol):
+    """A dependency whose value needs the database: an async dependency returns this placeholder
+    (no IO on the event loop, no trip of its own to the thread pool) and the unit of work resolves
+    it in the endpoint's hop, before the endpoint runs, swapping the value into its arguments."""
+
+    def resolve(self) -> Any: ...
 
 
 def register_session(request: Request, session: Session) -> None:
     """Hand the request's session to its unit of work (called by ``get_session``)."""
-    sessions: list[Session] | None = getattr(request.state, _STATE_KEY, None)
-    if sessions is None:
-        sessions = []
-        setattr(request.state, _STATE_KEY, sessions)
-    sessions.append(session)
+    _state_list(request, _SESSIONS).append(session)
 
 
-def _sessions_of(request: Request) -> list[Session]:
-    return list(getattr(request.state, _STATE_KEY, None) or [])
+def defer(request: Request, deferred: Deferred) -> None:
+    if deferred not in _state_list(request, _DEFERRED):
+        _state_list(request, _DEFERRED).append(deferred)
+
+
+def _state_list(request: Request, key: str) -> list[Any]:
+    items: list[Any] | None = getattr(request.state, key, None)
+    if items is None:
+        items = []
+        setattr(request.state, key, items)
+    return items
 
 
 def finish(sessions: list[Session], *, failed: bool) -> None:
@@ -60,41 +80,61 @@ def finish(sessions: list[Session], *, failed: bool) -> None:
             session.close()
 
 
-def _in_one_hop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    signature = get_typed_signature(endpoint)
-    # FastAPI hands the request to one parameter only: reuse the endpoint's own if it has one.
-    own = next((p.name for p in signature.parameters.values() if p.annotation is Request), None)
-
-    @functools.wraps(endpoint)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        request: Request = kwargs[own] if own else kwargs.pop(_REQUEST_PARAM)
-        sessions = _sessions_of(request)
-        try:
-            result = endpoint(*args, **kwargs)
-        except BaseException:
-            finish(sessions, failed=True)
-            raise
-        finish(sessions, failed=False)
-        return result
-
-    # FastAPI reads the parameters from __signature__: the endpoint's own, plus the request the
-    # wrapper needs to find the sessions (hidden from the OpenAPI document: Request is not a field).
-    params = list(signature.parameters.values())
-    if own is None:
-        params.append(inspect.Parameter(_REQUEST_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=Request))
-        params.sort(key=lambda p: p.kind)  # keyword-only after the rest
-    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=params, return_annotation=get_typed_return_annotation(endpoint) or inspect.Signature.empty
-    )
-    return run
-
-
 class UnitOfWorkRoute(APIRoute):
-    """An API route whose database work is committed before its response, in one thread hop."""
+    """An API route whose whole database work — deferred dependencies (the signed-in user), the
+    endpoint, the commit — and the validation of its answer run in one trip to the thread pool,
+    committed before the response is sent."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         if inspect.iscoroutinefunction(endpoint):
             # An async endpoint would run its queries on the event loop: keep them out.
             raise TypeError(f"{endpoint.__qualname__}: API endpoints are sync (see unit_of_work.py)")
         self.original_endpoint = endpoint
-        super().__init__(path, _in_one_hop(endpoint), **kwargs)
+        super().__init__(path, self._in_one_hop(endpoint), **kwargs)
+
+    def _in_one_hop(self, endpoint: Callable[..., Any]) -> Callable[..., Any]:
+        signature = get_typed_signature(endpoint)
+        # FastAPI hands the request to one parameter only: reuse the endpoint's own if it has one.
+        own = next((p.name for p in signature.parameters.values() if p.annotation is Request), None)
+
+        def work(request: Request, kwargs: dict[str, Any]) -> Any:
+            sessions = list(getattr(request.state, _SESSIONS, None) or [])
+            try:
+                resolved = {id(d): d.resolve() for d in getattr(request.state, _DEFERRED, None) or []}
+                result = endpoint(**{k: resolved.get(id(v), v) for k, v in kwargs.items()})
+            except BaseException:
+                finish(sessions, failed=True)
+                raise
+            finish(sessions, failed=False)
+            return self._validated(result)
+
+        @functools.wraps(endpoint)
+        async def run(**kwargs: Any) -> Any:
+            request: Request = kwargs[own] if own else kwargs.pop(_REQUEST_PARAM)
+            return await anyio.to_thread.run_sync(functools.partial(work, request, kwargs))
+
+        # FastAPI reads the parameters from __signature__: the endpoint's own, plus the request the
+        # wrapper needs (hidden from the OpenAPI document: Request is not a field).
+        params = list(signature.parameters.values())
+        if own is None:
+            params.append(
+                inspect.Parameter(_REQUEST_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+            )
+            params.sort(key=lambda p: p.kind)  # keyword-only after the rest
+        return_annotation = get_typed_return_annotation(endpoint) or inspect.Signature.empty
+        run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=params, return_annotation=return_annotation
+        )
+        return run
+
+    def _validated(self, result: Any) -> Any:
+        """Validate the answer against the response model here, off the event loop.
+
+        FastAPI validates again on the loop, which for the model instances made here is a type
+        check; an answer that does not validate is left for FastAPI to report as before.
+        """
+        field = getattr(self, "response_field", None)
+        if field is None or isinstance(result, Response):
+            return result
+        value, errors = field.validate(result, {}, loc=("response",))
+        return result if errors else value
