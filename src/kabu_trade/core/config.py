@@ -63,7 +63,10 @@ class Settings(BaseSettings):
     # Capacity (core/capacity.py): processes per host, threads per process, and the database pool
     # that follows from them; read the README's "Capacity" before changing them.
     workers: int = Field(default=1, ge=1, le=32, description="API processes per host (`serve --workers`)")
-    threads: int = Field(default=12, ge=2, le=200, description="threads per API process for endpoints")
+    # Two: endpoints are mostly Python work under one GIL, and every extra busy thread makes the
+    # others (and the event loop) wait longer for it after each query. Measured with
+    # `python -m bench load`: 2 threads hold their throughput at 50 clients, 4 lose 15-25 %.
+    threads: int = Field(default=2, ge=1, le=200, description="threads per API process for endpoints")
     db_pool_timeout_seconds: float = Field(default=10, gt=0, le=120)
     db_pool_recycle_seconds: int = Field(default=1800, ge=60)
 
