@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -200,6 +200,18 @@ def install_error_handlers(app: FastAPI) -> None:
         detail, field = _integrity_detail(exc)
         log.info("integrity_conflict", path=request.url.path, error=str(exc.orig)[:200])
         return JSONResponse(error_body(Conflict.error, detail, field), status_code=409)
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # A value that passed validation but that the database cannot store: PostgreSQL refuses
+        # NUL characters in text, which SQLite and JSON Schema accept. Nothing was written.
+        log.info("data_refused", path=request.url.path, error=str(exc.orig)[:200])
+        detail = (
+            "A value cannot be stored: text may not contain NUL (\\x00) characters."
+            if "NUL" in str(exc.orig)
+            else "A value is out of the range the database can store."
+        )
+        return JSONResponse(error_body(InvalidInput.error, detail), status_code=400)
 
     @app.exception_handler(DBAPIError)
     async def _dbapi(request: Request, exc: DBAPIError) -> JSONResponse:
