@@ -1,10 +1,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 import structlog
@@ -23,15 +21,6 @@ from kabu_trade.core.cache import (
 from kabu_trade.core.circuit_breaker import BreakerState, CircuitBreaker
 from tests.conftest import REDIS_URL, make_settings
 from tests.core.redis_server import ManualClock
-
-
-@pytest.fixture(autouse=True)
-def _logs_captured() -> Iterator[list[MutableMapping[str, Any]]]:
-    # structlog writes to the stream it was configured with, which may be an earlier test's
-    # captured (now closed) stderr: capturing makes these tests independent of test order.
-    with structlog.testing.capture_logs() as logs:
-        yield logs
-
 
 # Nothing listens on port 1: every call is refused at once (a real Redis client, no mock).
 REFUSED_URL = "redis://127.0.0.1:1/0"

@@ -7,7 +7,7 @@ calls once open" and "one trial after the cool-down" are counted, never timed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, MutableMapping
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,15 +28,6 @@ from kabu_trade.core.context import AppContext
 from kabu_trade.main import create_app
 from tests.conftest import TEST_PASSWORD, create_user_in
 from tests.core.redis_server import ManualClock, PrivateRedis
-
-
-@pytest.fixture(autouse=True)
-def _logs_captured() -> Iterator[list[MutableMapping[str, Any]]]:
-    # structlog writes to the stream it was configured with, which may be an earlier test's
-    # captured (now closed) stderr: capturing makes these tests independent of test order.
-    with structlog.testing.capture_logs() as logs:
-        yield logs
-
 
 PREFIX = "kabu:"
 COOLDOWN = 5.0
