@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -64,6 +65,18 @@ class DailyBar(Base):
     volume: Mapped[float | None] = mapped_column(Float)
     turnover: Mapped[float | None] = mapped_column(Float)
     adj_factor: Mapped[float] = mapped_column(Float, default=1.0)
+
+    __table_args__ = (
+        # Split events are a few hundred rows among millions: a partial index finds them without
+        # scanning every bar (metrics refresh reads all of them, evaluations those of one stock).
+        Index(
+            "ix_daily_bars_splits",
+            "code",
+            "date",
+            postgresql_where=text("adj_factor <> 1.0"),
+            sqlite_where=text("adj_factor <> 1.0"),
+        ),
+    )
 
 
 class Fundamental(Base):
