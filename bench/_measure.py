@@ -7,18 +7,22 @@
 - ``peak_rss_mb`` runs a command as a child process and samples its resident memory (the whole
   process tree: a server with its workers), which is what the kernel's OOM killer counts — not
   Python's own allocations.
+- ``machine_header`` says where the figures come from: cores, memory, load and the git commit.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import platform
 import statistics
 import subprocess  # nosec B404 - benchmarks start our own commands
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -52,6 +56,59 @@ def machine_load() -> str:
     return f"load {one:.1f}/{os.cpu_count()} cores"
 
 
+def machine_header() -> str:
+    """Two lines for the top of a run: the machine (cores, memory, load) and the code (commit)."""
+    memory = psutil.virtual_memory()
+    one, five, fifteen = os.getloadavg()
+    machine = (
+        f"machine: {os.cpu_count()} cores ({_cpu_model()}), {memory.total / 2**30:.1f} GiB memory "
+        f"({memory.available / 2**30:.1f} GiB available), load {one:.2f} / {five:.2f} / {fifteen:.2f} "
+        f"(1 / 5 / 15 min), Python {platform.python_version()}"
+    )
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"{machine}\ncode: {_git_description()} · {now}"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _git_description() -> str:
+    """``commit 4009124 (subject)``, flagged when src/ or bench/ differ from it, and where the
+    kabu_trade package was imported from when that is not this checkout."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        done = subprocess.run(  # nosec B603 B607 - git with fixed arguments
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10
+        )
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("log", "-1", "--format=%h %s")
+    if not commit:
+        return "commit unknown (not a git checkout)"
+    sha, _, subject = commit.partition(" ")
+    text = f"commit {sha} ({subject[:70]}{'…' if len(subject) > 70 else ''})"
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", "src", "bench").splitlines()
+    if changed:
+        text += f", with {len(changed)} uncommitted change(s) in src/ or bench/"
+    try:
+        import kabu_trade
+
+        package = Path(kabu_trade.__file__).resolve().parent
+        if root not in package.parents:
+            text += f"; kabu_trade imported from {package}"
+    except ImportError as exc:
+        text += f"; kabu_trade not importable: {exc}"
+    return text
+
+
 def repeat(
     fn: Callable[[], Any], times: int, *, setup: Callable[[], Any] | None = None
 ) -> tuple[Timing, Any]:
@@ -70,11 +127,14 @@ def repeat(
 
 
 def compare(label: str, ours: Timing, baseline: Timing, baseline_name: str = "baseline") -> str:
-    """One printed line: both sides as min/median, the ratio of the medians and the machine load."""
+    """One printed line: both sides as min/median, the ratio of the medians (kabu-trade "N× faster"
+    or "N× slower" than the baseline) and the machine load."""
     if len(ours.samples) != len(baseline.samples):
         raise ValueError(f"{label}: {len(ours.samples)} samples against {len(baseline.samples)}")
     ratio = baseline.median / ours.median if ours.median else float("inf")
-    line = f"{label}: kabu-trade {ours} · {baseline_name} {baseline} · {ratio:.1f}× faster · {machine_load()}"
+    # A loss reads as one: "2.5× slower", never "0.4× faster".
+    verdict = f"{ratio:.1f}× faster" if ratio >= 1 else f"{1 / ratio:.1f}× slower"
+    line = f"{label}: kabu-trade {ours} · {baseline_name} {baseline} · {verdict} · {machine_load()}"
     print(line, flush=True)
     return line
 

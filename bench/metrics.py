@@ -1,44 +1,61 @@
-"""Benchmark: every catalog metric for a whole synthetic TSE universe (4,000 stocks × 300 sessions).
+"""Benchmark: the metrics of a whole synthetic TSE universe, compute only and end to end.
 
-Times ``compute_universe_metrics`` against a straightforward baseline written the usual way: a
-Python loop over stocks, each computing its indicators with pandas rolling windows and ``ewm``
-(RSI/ATR/ADX with alpha = 1/14, MACD with spans), its crosses, swing levels and fundamentals with
-pandas, and keeping the last row. Both produce the same kind of result; the baseline is not meant to
-match TA-Lib's seeding to the last digit.
+Two figures per size, each beside a baseline measured in the same run, with the same repetitions:
 
-    python -m bench metrics [--symbols 4000] [--sessions 300] [--repeat 3] [--baseline-symbols N]
+- **compute**: ``compute_universe_metrics`` on frames in memory, against a straightforward
+  baseline written the usual way: a Python loop over stocks, each computing its indicators with
+  pandas rolling windows and ``ewm`` (RSI/ATR/ADX with alpha = 1/14, MACD with spans), its crosses,
+  swing levels and fundamentals with pandas, keeping the last row. Both produce the same kind of
+  result; the baseline is not meant to match TA-Lib's seeding to the last digit.
+- **end to end** (what a user waits for after a sync): a private database is filled with the same
+  universe (SQLite in a temporary folder, PostgreSQL ``bench_metrics``), then
+  ``refresh_stock_metrics`` (read, compute, write, commit) against the baseline reading the same
+  window of rows with ``pandas.read_sql``, computing with the loop above, scoring each stock and
+  writing the rows with the same upsert.
 
-``--baseline-symbols N`` times the baseline on the first N stocks and scales it linearly (each stock
-is independent work), for a quicker run; the output says so.
+    python -m bench metrics [--symbols 320,4000] [--sessions 300] [--repeat 3]
+                            [--baseline-symbols 320] [--databases sqlite,postgresql] [--quick]
+
+The baseline costs ~20 ms per stock, so at 4,000 stocks it is measured on the first
+``--baseline-symbols`` stocks (reading, computing and writing only theirs) and scaled linearly, each
+stock being independent work; the output says so. ``--quick``: 320 stocks, a baseline on 80 of
+them, SQLite only.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import math
+import shutil
+import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 
-from bench.synthetic import SESSIONS, SYMBOLS, Universe, synthetic_universe
-from kabu_trade.analysis.catalog import CROSS_LOOKBACK_DAYS, CROSS_PAIRS, cross_metric
+from bench._measure import Timing, compare, figure, repeat
+from bench._server import DATABASES, postgres_reachable, private_database, stocks_frame
+from bench.synthetic import SESSIONS, Universe, synthetic_universe
+from kabu_trade.analysis import repository as analysis_repository
+from kabu_trade.analysis.catalog import CROSS_LOOKBACK_DAYS, CROSS_PAIRS, METRICS, cross_metric
+from kabu_trade.analysis.service import DEFAULT_LOOKBACK_SESSIONS, default_scores, refresh_stock_metrics
 from kabu_trade.analysis.universe import compute_universe_metrics
+from kabu_trade.core.config import Settings
+from kabu_trade.core.context import AppContext, build_context
+from kabu_trade.core.db import session_scope, utcnow
+from kabu_trade.core.migrate import upgrade
+from kabu_trade.market import repository as market
+from kabu_trade.market.models import DailyBar, Fundamental
+from kabu_trade.market.providers.base import BAR_COLUMNS, FUNDAMENTAL_COLUMNS
 
 _PRICES = ["open", "high", "low", "close"]
-
-
-def _timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def _peak_mb(fn: Callable[[], Any]) -> float:
@@ -162,6 +179,56 @@ def baseline_universe_metrics(bars: pd.DataFrame, disclosures: pd.DataFrame) -> 
     return pd.DataFrame(rows)
 
 
+# --- the baseline end to end: read with pandas, compute stock by stock, score, write ----------
+
+
+def baseline_refresh(context: AppContext, codes: Sequence[str] | None) -> int:
+    """What the refresh does, written the usual way (``codes``: only these stocks, else all)."""
+    with context.engine.connect() as connection:
+        end = connection.scalar(sa.select(sa.func.max(DailyBar.date)))
+        start = connection.scalar(  # the same window as the refresh: the last N sessions
+            sa.select(DailyBar.date)
+            .distinct()
+            .order_by(DailyBar.date.desc())
+            .offset(DEFAULT_LOOKBACK_SESSIONS - 1)
+            .limit(1)
+        )
+        bars_query = sa.select(*(getattr(DailyBar, c) for c in BAR_COLUMNS)).where(DailyBar.date <= end)
+        if start is not None:
+            bars_query = bars_query.where(DailyBar.date >= start)
+        disclosures_query = sa.select(*(getattr(Fundamental, c) for c in FUNDAMENTAL_COLUMNS)).where(
+            Fundamental.disclosed_date <= end
+        )
+        if codes is not None:
+            bars_query = bars_query.where(DailyBar.code.in_(codes))
+            disclosures_query = disclosures_query.where(Fundamental.code.in_(codes))
+        bars = pd.read_sql(bars_query.order_by(DailyBar.code, DailyBar.date), connection)
+        disclosures = pd.read_sql(
+            disclosures_query.order_by(Fundamental.code, Fundamental.disclosed_date), connection
+        )
+    result = baseline_universe_metrics(bars, disclosures)
+    counts = bars.groupby("code").size()
+    now, rows = utcnow(), []
+    for record in result.to_dict("records"):
+        values = {name: _number(record.get(name)) for name in METRICS}
+        rows.append(
+            {
+                "code": record["code"],
+                "as_of": end,
+                "computed_at": now,
+                "bars": int(counts[record["code"]]),
+                "values": values,
+                "scores": default_scores(values),
+            }
+        )
+    with session_scope(context.sessions) as session:
+        return analysis_repository.upsert_metrics(session, rows)
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
 # --- run ----------------------------------------------------------------------------------------
 
 
@@ -174,34 +241,127 @@ def _subset(universe: Universe, symbols: int) -> Universe:
     )
 
 
-def main(argv: Sequence[str] = ()) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench metrics", description=__doc__.splitlines()[0])
-    parser.add_argument("--symbols", type=int, default=SYMBOLS)
-    parser.add_argument("--sessions", type=int, default=SESSIONS)
-    parser.add_argument("--repeat", type=int, default=3, help="best of N for kabu-trade (default 3)")
-    parser.add_argument("--baseline-symbols", type=int, default=None, help="time the baseline on N stocks")
-    args = parser.parse_args(list(argv))
+def _scaled(timing: Timing, factor: float) -> Timing:
+    return Timing(tuple(s * factor for s in timing.samples))
 
-    start = time.perf_counter()
-    universe = synthetic_universe(args.symbols, args.sessions)
-    print(
-        f"metrics: synthetic universe {args.symbols} stocks × {args.sessions} sessions "
-        f"({len(universe.bars):,} bars, {len(universe.disclosures):,} disclosures, "
-        f"{len(universe.splits)} splits) made in {time.perf_counter() - start:.2f} s"
-    )
 
+def _sample_note(measured: int, symbols: int) -> str:
+    return "" if measured == symbols else f" (measured on {measured} stocks, ×{symbols / measured:.1f})"
+
+
+def compute_only(universe: Universe, symbols: int, repeats: int, baseline_symbols: int) -> None:
     def kabu() -> pd.DataFrame:
         return compute_universe_metrics(universe.bars, universe.disclosures)
 
-    kabu_s, result = _timed(kabu, args.repeat)
-    peak = _peak_mb(kabu)
-    sample = universe if args.baseline_symbols is None else _subset(universe, args.baseline_symbols)
-    n_sample = sample.bars["code"].nunique()
-    base_s, base = _timed(lambda: baseline_universe_metrics(sample.bars, sample.disclosures), 1)
-    scaled = base_s * args.symbols / max(n_sample, 1)
-    note = "" if n_sample == args.symbols else f" (measured on {n_sample} stocks, scaled)"
-    print(
-        f"metrics: kabu {kabu_s:.2f} s | baseline {scaled:.2f} s{note} | "
-        f"{scaled / kabu_s:.1f}× faster | peak {peak:.0f} MB"
+    ours, result = repeat(kabu, repeats)
+    sample = universe if baseline_symbols >= symbols else _subset(universe, baseline_symbols)
+    measured = int(sample.bars["code"].nunique())
+    theirs, base = repeat(lambda: baseline_universe_metrics(sample.bars, sample.disclosures), repeats)
+    compare(
+        f"metrics compute {symbols} stocks",
+        ours,
+        _scaled(theirs, symbols / measured),
+        "pandas loop" + _sample_note(measured, symbols),
     )
-    print(f"metrics: {len(result)} stocks × {result.shape[1] - 3} metrics; baseline rows {len(base)}")
+    figure(
+        f"metrics compute {symbols} stocks",
+        f"{len(result)} stocks × {result.shape[1] - 3} metrics (baseline rows {len(base)}), "
+        f"peak of Python allocations {_peak_mb(kabu):.0f} MB",
+    )
+
+
+@contextmanager
+def filled_database(database: str, universe: Universe) -> Iterator[AppContext]:
+    """A migrated private database holding the universe's stocks, bars and disclosures."""
+    folder = Path(tempfile.mkdtemp(prefix="kabu-bench-metrics-"))
+    try:
+        with _database_url(database, folder) as url:
+            context = build_context(
+                Settings(data_dir=folder, database_url=url, env="test", log_json=False, log_level="WARNING")
+            )
+            try:
+                upgrade(context.engine)
+                started = time.perf_counter()
+                with session_scope(context.sessions) as session:
+                    market.upsert_stocks(session, stocks_frame(sorted(universe.bars["code"].unique())), "csv")
+                    market.upsert_bars(session, universe.bars)
+                    market.upsert_fundamentals(session, universe.disclosures)
+                print(
+                    f"metrics: {database} filled with {len(universe.bars):,} bars and "
+                    f"{len(universe.disclosures):,} disclosures in {time.perf_counter() - started:.1f} s "
+                    "(not a figure: bench bulk measures writes)",
+                    flush=True,
+                )
+                yield context
+            finally:
+                context.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _database_url(database: str, folder: Path) -> Iterator[str | None]:
+    if database == "sqlite":
+        yield None  # the embedded default: DATA_DIR/kabu-trade.db
+    else:
+        with private_database("bench_metrics") as url:
+            yield url
+
+
+def end_to_end(database: str, universe: Universe, symbols: int, repeats: int, baseline_symbols: int) -> None:
+    with filled_database(database, universe) as context:
+
+        def refresh() -> int:
+            with session_scope(context.sessions) as session:
+                return refresh_stock_metrics(session)
+
+        ours, written = repeat(refresh, repeats)
+        codes = sorted(universe.bars["code"].unique())
+        sample = None if baseline_symbols >= symbols else codes[:baseline_symbols]
+        measured = symbols if sample is None else len(sample)
+        theirs, base_written = repeat(lambda: baseline_refresh(context, sample), repeats)
+        compare(
+            f"metrics refresh end to end {symbols} stocks × {universe.bars['date'].nunique()} sessions, "
+            f"{database}",
+            ours,
+            _scaled(theirs, symbols / measured),
+            "read_sql + pandas loop + same upsert" + _sample_note(measured, symbols),
+        )
+        print(f"metrics: rows written per run: kabu-trade {written}, baseline {base_written}", flush=True)
+
+
+def main(argv: Sequence[str] = ()) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench metrics", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="320 stocks, baseline on 80, SQLite only")
+    parser.add_argument("--symbols", default=None, help="universe sizes, e.g. 320,4000 (default)")
+    parser.add_argument("--sessions", type=int, default=SESSIONS)
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of each side (default 3)")
+    parser.add_argument(
+        "--baseline-symbols", type=int, default=None, help="measure the baseline on N stocks (default 320)"
+    )
+    parser.add_argument(
+        "--databases", default=None, help="sqlite,postgresql (default: both) or none (compute only)"
+    )
+    args = parser.parse_args(list(argv))
+    sizes = [int(n) for n in (args.symbols or ("320" if args.quick else "320,4000")).split(",")]
+    baseline_symbols = args.baseline_symbols or (80 if args.quick else 320)
+    chosen = args.databases or ("sqlite" if args.quick else ",".join(DATABASES))
+    databases = [d for d in chosen.split(",") if d and d != "none"]
+    if unknown := set(databases) - set(DATABASES):
+        parser.error(f"--databases: unknown {', '.join(sorted(unknown))} (known: {', '.join(DATABASES)})")
+    if "postgresql" in databases and (why := postgres_reachable()):
+        print(f"metrics: PostgreSQL skipped, unreachable ({why})")
+        databases.remove("postgresql")
+
+    for symbols in sizes:
+        started = time.perf_counter()
+        universe = synthetic_universe(symbols, args.sessions)
+        print(
+            f"metrics: synthetic universe {symbols} stocks × {args.sessions} sessions "
+            f"({len(universe.bars):,} bars, {len(universe.disclosures):,} disclosures, "
+            f"{len(universe.splits)} splits) made in {time.perf_counter() - started:.2f} s",
+            flush=True,
+        )
+        compute_only(universe, symbols, args.repeat, baseline_symbols)
+        for database in databases:
+            end_to_end(database, universe, symbols, args.repeat, baseline_symbols)
