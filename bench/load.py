@@ -163,15 +163,15 @@ def prepare_data(env: dict[str, str], users: int) -> None:
     from kabu_trade.core.context import build_context
     from kabu_trade.core.db import session_scope
     from kabu_trade.core.migrate import upgrade
+    from kabu_trade.jobs.kinds import sync_then_follow
     from kabu_trade.market.providers.factory import create_provider
-    from kabu_trade.market.sync import MarketSync
 
     values = {k[len("KABU_") :].lower(): v for k, v in env.items() if k.startswith("KABU_")}
     settings = Settings(**{**values, "env": "test", "log_json": False})  # type: ignore[arg-type]
     context = build_context(settings)
     try:
         upgrade(context.engine)
-        MarketSync(context, create_provider(settings)).run()
+        sync_then_follow(context, create_provider(settings))
         with session_scope(context.sessions) as session:
             for i in range(users):
                 auth_service.create_user(session, f"load{i:03d}", PASSWORD)

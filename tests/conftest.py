@@ -128,6 +128,8 @@ def make_settings(url: str, tmp: Path, **overrides: object) -> Settings:
         "demo_start": DEMO_START,
         "demo_end": DEMO_END,
         "log_json": False,
+        # Tests run jobs themselves (Worker.run_once) unless they ask for the in-process worker.
+        "jobs_in_process": False,
         # Limits on, so every request passes through them, but out of reach of any test's traffic
         # (tests/core/test_ratelimit.py sets small budgets of its own).
         **{f"rate_limit_{budget}": "100000/minute" for budget in ("user", "address", "expensive")},
@@ -164,14 +166,14 @@ def market_context(
     backend: str, databases: Databases, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AppContext]:
     """One migrated database per backend holding the small demo universe (read-only for tests)."""
+    from kabu_trade.jobs.kinds import sync_then_follow
     from kabu_trade.market.providers.demo import DemoProvider
-    from kabu_trade.market.sync import MarketSync
 
     settings = make_settings(databases.new_url(backend), tmp_path_factory.mktemp("market"))
     context = build_context(settings, cache=make_cache(backend))
     upgrade(context.engine)
     provider = DemoProvider(symbols=DEMO_SYMBOLS, start=DEMO_START, end=DEMO_END)
-    MarketSync(context, provider).run(until=DEMO_END)
+    sync_then_follow(context, provider, until=DEMO_END)
     yield context
     context.close()
 

@@ -1,4 +1,4 @@
-"""The ``kabu-trade`` command: serve, migrate, sync market data, manage users."""
+"""The ``kabu-trade`` command: serve, migrate, sync market data, run jobs, manage users."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def serve(
         int | None, typer.Option(min=1, help="processes (PostgreSQL + Redis only); default KABU_WORKERS")
     ] = None,
 ) -> None:
-    """Serve the API (and the web app) — migrating and loading the demo universe first when embedded."""
+    """Serve the API (and the web app); embedded, it migrates itself and runs jobs in process."""
     import uvicorn
 
     from kabu_trade.core.logging import configure_logging
@@ -113,8 +113,8 @@ def serve(
             raise typer.Exit(1) from None
         _check_connection_budget(context, workers)
         if settings.data_source == "demo" and _is_empty(context):
-            out.print("First start: generating the offline demo universe (fictional companies)…")
-            _run_sync(context, None, replace=False, csv_files={})
+            where = "in the background" if settings.runs_jobs_in_process else "by `kabu-trade worker`"
+            out.print(f"First start: the offline demo universe (fictional companies) is generated {where}.")
     out.print(f"kabu-trade on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(
         "kabu_trade.main:app_factory",
@@ -274,10 +274,13 @@ def _run_sync(
     csv_files: dict[str, Any],
     until: date | None = None,
 ) -> None:
-    from kabu_trade.market.providers.factory import create_provider
-    from kabu_trade.market.sync import MarketSync
+    """A sync job run here in the foreground (recorded in the job table like a worker's)."""
+    from kabu_trade.jobs.kinds import SYNC
+    from kabu_trade.jobs.service import run_in_foreground
 
-    provider = create_provider(context.settings, source, **{k: v for k, v in csv_files.items() if v})
+    params: dict[str, Any] = {"source": source, "replace": replace}
+    params["until"] = until.isoformat() if until else None
+    params.update({name: str(path) for name, path in csv_files.items() if path})
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -285,28 +288,28 @@ def _run_sync(
         TextColumn("{task.fields[label]}"),
         TimeElapsedColumn(),
     )
-    try:
-        with Progress(*columns, console=err, transient=False) as progress:
-            task = progress.add_task(f"sync {provider.name}", total=None, label="")
+    with Progress(*columns, console=err, transient=False) as progress:
+        task = progress.add_task(f"sync {source or context.settings.data_source}", total=None, label="")
 
-            def update(done: int, total: int, label: str) -> None:
-                progress.update(task, completed=done, total=total, label=label)
+        def update(done: int, total: int, label: str) -> None:
+            progress.update(task, completed=done, total=total, label=label)
 
-            report = MarketSync(context, provider, progress=update).run(until=until, purge_other=replace)
-    finally:
-        provider.close()
-    table = Table(title=f"Sync {report.source} #{report.run_id}: {report.status}", show_header=False)
+        result = run_in_foreground(context, SYNC, params, progress=update)
+    table = Table(title=f"Sync {result['source']} #{result['run_id']}: {result['status']}", show_header=False)
+    nothing_new = not (result["stocks"] or result["bars"] or result["fundamentals"])
     for label, value in (
-        ("period", f"{report.from_date or '-'} … {report.to_date or '-'}"),
-        ("stocks", report.stocks),
-        ("daily bars", report.bars),
-        ("disclosures", report.fundamentals),
-        ("metrics recomputed", report.metrics),
-        ("watchlist evaluations", report.watchlist_evaluations),
-        ("steps", f"{report.steps_done}/{report.steps_total}"),
+        ("period", f"{result['from_date'] or '-'} … {result['to_date'] or '-'}"),
+        ("stocks", result["stocks"]),
+        ("daily bars", result["bars"]),
+        ("disclosures", result["fundamentals"]),
+        ("metrics recomputed", result["metrics"] if result["ran"] else "no (nothing new)"),
+        ("watchlist evaluations", result["watchlist_evaluations"]),
+        ("steps", f"{result['steps_done']}/{result['steps_total']}"),
     ):
         table.add_row(label, str(value))
     out.print(table)
+    if nothing_new:
+        out.print("0 new: the database was already up to date.")
 
 
 # --- users --------------------------------------------------------------------------------------
@@ -345,7 +348,7 @@ def users_create(
 
 
 # The research commands register themselves on ``app`` (kept in their own module for size).
-from kabu_trade import cli_research  # noqa: E402,F401
+from kabu_trade import cli_jobs, cli_research  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     # Run the imported module's app: as __main__ this file is a second copy without the research

@@ -255,13 +255,11 @@ def policies_from_preset(
 
 @metrics_app.command("refresh")
 def metrics_refresh() -> None:
-    """Recompute the latest metrics of the whole universe (a sync does this by itself)."""
-    from kabu_trade.analysis.service import refresh_stock_metrics
-    from kabu_trade.core.cache import bump_market_generation
+    """Recompute the latest metrics of the whole universe (a sync that changed data does this by itself)."""
+    from kabu_trade.jobs.kinds import REFRESH
+    from kabu_trade.jobs.service import run_in_foreground
 
     with _context() as context:
         _require_schema(context)
-        with session_scope(context.sessions) as session:
-            count = refresh_stock_metrics(session)
-        bump_market_generation(context.cache)
-    out.print(f"Metrics of {count} stocks recomputed.")
+        result = run_in_foreground(context, REFRESH, {})
+    out.print(f"Metrics of {result['metrics']} stocks recomputed.")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,15 +18,18 @@ from kabu_trade.core.config import Settings, get_settings
 from kabu_trade.core.context import AppContext, build_context
 from kabu_trade.core.db import session_scope
 from kabu_trade.core.errors import install_error_handlers
-from kabu_trade.core.health import router as health_router
 from kabu_trade.core.http import DOCS_PATHS, BodyLimitMiddleware, SecurityHeadersMiddleware, close_docs
 from kabu_trade.core.logging import RequestContextMiddleware, configure_logging
 from kabu_trade.core.openapi import install_error_documentation
 from kabu_trade.core.ratelimit import RATE_LIMIT_HEADERS, RateLimitMiddleware
 from kabu_trade.core.web import mount_web_app
 from kabu_trade.evaluations.router import router as evaluations_router
+from kabu_trade.jobs.health import router as health_router
+from kabu_trade.jobs.router import router as jobs_router
+from kabu_trade.jobs.router import sync_start_router
+from kabu_trade.jobs.service import ensure_first_load
+from kabu_trade.jobs.worker import WorkerThread
 from kabu_trade.market.router import router as stocks_router
-from kabu_trade.market.scheduler import scheduler_loop
 from kabu_trade.market.sync_router import router as sync_router
 from kabu_trade.policies.router import router as policies_router
 from kabu_trade.screener.router import router as screener_router
@@ -81,12 +82,16 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         # the start here rather than failing every sign-in later.
         ctx.settings.signing_key()
         announce_setup_token(ctx)
-        scheduler = asyncio.create_task(scheduler_loop(ctx)) if settings.scheduler_enabled else None
+        # Jobs never run before the API listens: an empty demo install queues its first load, and a
+        # worker (this process's thread when embedded, `kabu-trade worker` otherwise) runs it.
+        ensure_first_load(ctx)
+        worker = WorkerThread(ctx).start() if ctx.settings.runs_jobs_in_process else None
         log.info(
             "startup",
             version=__version__,
             database=ctx.engine.dialect.name,
             cache=ctx.cache.backend,
+            jobs="in process" if worker else "kabu-trade worker",
             source=settings.data_source,
             threads=ctx.settings.threads,
             db_pool=ctx.engine.pool.size() if hasattr(ctx.engine.pool, "size") else None,
@@ -94,10 +99,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         try:
             yield
         finally:
-            if scheduler:
-                scheduler.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await scheduler
+            if worker:
+                await anyio.to_thread.run_sync(worker.stop)
             if own_context:
                 ctx.close()
             log.info("shutdown")
@@ -142,6 +145,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         users_router,
         stocks_router,
         sync_router,
+        sync_start_router,
+        jobs_router,
         policies_router,
         evaluations_router,
         watchlists_router,

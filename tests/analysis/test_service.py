@@ -17,11 +17,11 @@ from kabu_trade.analysis.indicators import technical_metrics
 from kabu_trade.analysis.models import StockMetrics
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope
+from kabu_trade.jobs.kinds import sync_then_follow
 from kabu_trade.market import repository as market
 from kabu_trade.market.adjustments import adjust_bars
 from kabu_trade.market.models import DailyBar
 from kabu_trade.market.providers.demo import DemoProvider
-from kabu_trade.market.sync import MarketSync
 from tests.conftest import DEMO_END, DEMO_START, DEMO_SYMBOLS
 
 ContextFactory = Callable[..., AppContext]
@@ -31,7 +31,7 @@ ContextFactory = Callable[..., AppContext]
 def synced(backend: str, context_factory: ContextFactory) -> AppContext:
     context = context_factory(backend)
     provider = DemoProvider(symbols=DEMO_SYMBOLS, start=DEMO_START, end=DEMO_END)
-    MarketSync(context, provider).run(until=DEMO_END)
+    sync_then_follow(context, provider, until=DEMO_END)
     return context
 
 

@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 
 from kabu_trade.core import migrate
 from kabu_trade.core.context import AppContext
-from kabu_trade.core.models import Base
+from kabu_trade.models import Base
 
 ContextFactory = Callable[..., AppContext]
 TABLES = {
@@ -20,6 +20,7 @@ TABLES = {
     "fundamentals",
     "sync_runs",
     "job_locks",
+    "jobs",
     "stock_metrics",
     "policies",
     "policy_versions",
@@ -58,5 +59,5 @@ def test_every_user_owned_table_has_an_owner_column() -> None:
     shared |= {"watchlist_items"}
     for table in Base.metadata.sorted_tables:
         if table.name not in shared:
-            owner_columns = {"user_id", "owner_id", "triggered_by"} & set(table.columns.keys())
+            owner_columns = {"user_id", "owner_id", "triggered_by", "requested_by"} & set(table.columns.keys())
             assert owner_columns, f"{table.name} has no owner column"

@@ -93,6 +93,12 @@ class Settings(BaseSettings):
     # The sync's lease, renewed every third of it while the sync runs: a killed sync frees the
     # next one within this long. Long enough to ride out a database fail-over between two beats.
     sync_lock_seconds: int = Field(default=60, ge=15, le=3600)
+    # Jobs (sync, refresh) run in a worker: `kabu-trade worker` in the server modes, a thread of
+    # the API process when embedded (unset: in process exactly when the database is embedded).
+    jobs_in_process: bool | None = None
+    # A running job's heartbeat is renewed every third of this; older, its worker is taken as dead.
+    job_lease_seconds: int = Field(default=60, ge=15, le=3600)
+    job_poll_seconds: float = Field(default=2.0, gt=0, le=60)
 
     web_dir: Path | None = Field(
         default=Path("frontend/dist"),
@@ -173,6 +179,10 @@ class Settings(BaseSettings):
     @property
     def is_embedded_database(self) -> bool:
         return self.effective_database_url.startswith("sqlite")
+
+    @property
+    def runs_jobs_in_process(self) -> bool:
+        return self.is_embedded_database if self.jobs_in_process is None else self.jobs_in_process
 
     @property
     def effective_history_start(self) -> date:

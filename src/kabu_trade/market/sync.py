@@ -11,6 +11,8 @@
   the next holder. The run a dead sync left "running" is recorded as failed, with why.
 - Demo and real data never mix: a real source refuses to write into a database holding demo data
   unless told to remove the demo data first (and vice versa).
+- Only market data: what follows a sync that changed something (metrics, caches, watchlists) is
+  composed by ``kabu_trade.jobs.pipeline``, above this package.
 """
 
 from __future__ import annotations
@@ -24,8 +26,6 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kabu_trade.analysis.service import refresh_stock_metrics
-from kabu_trade.core.cache import bump_market_generation
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope, utcnow
 from kabu_trade.core.errors import AppError, Conflict, SourceError
@@ -43,7 +43,6 @@ from kabu_trade.market.sync_runs import (
     running_run_ids,
     stale_fields,
 )
-from kabu_trade.watchlists.service import evaluate_all_watchlists
 
 log = structlog.get_logger(__name__)
 __all__ = ["SYNC_LOCK", "MarketSync", "SyncReport", "recent_runs"]
@@ -61,8 +60,6 @@ class SyncReport:
     stocks: int = 0
     bars: int = 0
     fundamentals: int = 0
-    metrics: int = 0
-    watchlist_evaluations: int = 0
     steps_done: int = 0
     steps_total: int = 0
     error: str | None = None
@@ -70,6 +67,11 @@ class SyncReport:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    @property
+    def changed(self) -> bool:
+        """Whether any stored market data changed (chunks a failed run finished count too)."""
+        return bool(self.stocks or self.bars or self.fundamentals)
 
 
 class MarketSync:
@@ -98,6 +100,17 @@ class MarketSync:
     def run(
         self, *, until: date | None = None, purge_other: bool = False, triggered_by: int | None = None
     ) -> SyncReport:
+        """Sync; raise the failure (after recording it) if any step failed."""
+        report, failure = self.attempt(until=until, purge_other=purge_other, triggered_by=triggered_by)
+        if failure is not None:
+            raise failure
+        return report
+
+    def attempt(
+        self, *, until: date | None = None, purge_other: bool = False, triggered_by: int | None = None
+    ) -> tuple[SyncReport, AppError | None]:
+        """Sync and return the report with the failure, if any: the chunks a failed run finished
+        are committed, and what follows a sync must know about them (``report.changed``)."""
         if not self.lock.acquire():
             holder = self.lock.current_holder()
             since = holder.acquired_at.isoformat(timespec="seconds") if holder else "?"
@@ -108,16 +121,8 @@ class MarketSync:
         finally:
             self.heartbeat.stop()
             self.lock.release()
-        if report.bars or report.fundamentals or report.stocks:
-            # Finished chunks are committed even when a later one failed: refresh cached reads.
-            bump_market_generation(self.context.cache)
-        if report.metrics:
-            # Fresh scores waiting for the investor: every watchlist, evaluated on the new data.
-            report.watchlist_evaluations = evaluate_all_watchlists(self.context.sessions)["evaluated"]
         log.info("sync_finished", **{k: v for k, v in report.as_dict().items() if k != "messages"})
-        if failure is not None:
-            raise failure
-        return report
+        return report, failure
 
     def _run_holding_lease(
         self, until: date | None, purge_other: bool, triggered_by: int | None
@@ -136,8 +141,6 @@ class MarketSync:
             if self.provider.names_from_prices:
                 self._sync_stocks(purge_other=False)
             report.fundamentals = self._sync_fundamentals(end)
-            if report.bars or report.fundamentals or report.stocks:
-                report.metrics = self._refresh_metrics()
             report.status = "succeeded"
         except AppError as exc:
             failure = exc
@@ -229,16 +232,6 @@ class MarketSync:
                 report.steps_done = step
                 self._save_progress(report, session)
             self.progress(step, len(plan), f"{chunk[0]}…{chunk[-1]}")
-
-    def _refresh_metrics(self) -> int:
-        """The latest metrics and default scores of the whole universe, in one vectorised pass."""
-        self._check_lease()
-        self.progress(0, 1, "metrics")
-        with session_scope(self.context.sessions) as session:
-            self.lock.fence(session)
-            count = refresh_stock_metrics(session)
-        self.progress(1, 1, "metrics")
-        return count
 
     def _sync_fundamentals(self, end: date) -> int:
         with session_scope(self.context.sessions) as session:

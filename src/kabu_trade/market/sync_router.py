@@ -1,6 +1,8 @@
+"""Sync runs (the market-data side of a sync job): their history, and breaking a dead lease.
+Starting a sync is a job: ``jobs/router.py``."""
+
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from typing import Any
 
@@ -10,11 +12,9 @@ from pydantic import BaseModel, ConfigDict
 
 from kabu_trade.auth.deps import AdminUser, current_user
 from kabu_trade.core.deps import ContextDep
-from kabu_trade.core.errors import Conflict, NotFound
-from kabu_trade.core.locks import LeaseLock
+from kabu_trade.core.errors import NotFound
 from kabu_trade.core.unit_of_work import UnitOfWorkRoute
-from kabu_trade.market.scheduler import run_scheduled_sync
-from kabu_trade.market.sync import SYNC_LOCK, recent_runs
+from kabu_trade.market.sync import recent_runs
 from kabu_trade.market.sync_runs import force_unlock
 
 log = structlog.get_logger(__name__)
@@ -49,15 +49,6 @@ class SyncRunRead(BaseModel):
 )
 def list_runs(context: ContextDep, limit: int = Query(20, ge=1, le=200)) -> Any:
     return recent_runs(context, limit)
-
-
-@router.post("", status_code=status.HTTP_202_ACCEPTED, summary="Start a sync now (administrators)")
-def start_sync(context: ContextDep, _admin: AdminUser) -> dict[str, str]:
-    holder = LeaseLock(context.sessions, SYNC_LOCK, 60).current_holder()
-    if holder is not None:
-        raise Conflict(f"A sync is already running ({holder.holder}).")
-    threading.Thread(target=run_scheduled_sync, args=(context,), name="manual-sync", daemon=True).start()
-    return {"status": "started"}
 
 
 @router.delete(

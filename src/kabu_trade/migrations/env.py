@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from kabu_trade.core.models import Base
+from kabu_trade.models import Base
 
 config = context.config
 target_metadata = Base.metadata

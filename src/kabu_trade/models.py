@@ -5,6 +5,7 @@ from kabu_trade.auth.models import SetupToken, User
 from kabu_trade.core.db import Base
 from kabu_trade.core.locks import JobLock
 from kabu_trade.evaluations.models import Evaluation
+from kabu_trade.jobs.models import Job
 from kabu_trade.market.models import DailyBar, Fundamental, Stock, SyncRun
 from kabu_trade.policies.models import Policy, PolicyVersion
 from kabu_trade.watchlists.models import Watchlist, WatchlistItem
@@ -14,6 +15,7 @@ __all__ = [
     "DailyBar",
     "Evaluation",
     "Fundamental",
+    "Job",
     "JobLock",
     "Policy",
     "PolicyVersion",

@@ -1,3 +1,5 @@
+"""GET /health: liveness and readiness, data freshness and the jobs in progress (no sign-in)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,6 +15,8 @@ from kabu_trade.core import migrate
 from kabu_trade.core.db import utcnow
 from kabu_trade.core.deps import ContextDep
 from kabu_trade.core.unit_of_work import UnitOfWorkRoute
+from kabu_trade.jobs import repository as jobs
+from kabu_trade.jobs.models import Job
 from kabu_trade.market import repository
 from kabu_trade.market.models import SyncRun
 from kabu_trade.market.sync_runs import lease_status, read_sync_lease, stale_fields
@@ -36,11 +40,15 @@ def health(context: ContextDep) -> JSONResponse:
             lease, now = read_sync_lease(session), utcnow()
             last_stale = stale_fields(last_run, lease, now) if last_run is not None else {}
             body["jobs"] = {
+                # What the workers have to do, and the work in progress (a first demo load, say):
+                # the web app shows it before anyone has signed in.
+                "queue": jobs.counts(session),
+                "active": [_job_summary(job) for job in jobs.recent(session, 5, active_only=True)],
                 "sync": {
                     "lease": lease_status(lease, now),
                     "running": lease is not None and not lease.expired(now),
                     "stale_run": last_run.id if last_stale.get("stale") and last_run else None,
-                }
+                },
             }
             body["data"] = {
                 "sources": sources,
@@ -72,3 +80,16 @@ def health(context: ContextDep) -> JSONResponse:
     elif not cache_ok or not database.get("up_to_date"):
         body["status"] = "degraded"
     return JSONResponse(jsonable_encoder(body), status_code=503 if body["status"] == "error" else 200)
+
+
+def _job_summary(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status,
+        "first_load": bool((job.params or {}).get("first_load")),
+        "progress_done": job.progress_done,
+        "progress_total": job.progress_total,
+        "progress_label": job.progress_label,
+        "created_at": job.created_at,
+    }
