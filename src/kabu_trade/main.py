@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from kabu_trade import __version__
 from kabu_trade.auth import service as auth_service
+from kabu_trade.auth.deps import admin_user, current_user
 from kabu_trade.auth.router import auth_router, users_router
 from kabu_trade.core import migrate
 from kabu_trade.core.config import Settings, get_settings
@@ -116,7 +117,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         redoc_url="/redoc" if docs else None,
         openapi_url=f"{API_PREFIX}/openapi.json" if docs else None,
     )
-    install_error_documentation(app)
+    install_error_documentation(app, signed_in=current_user, admin=admin_user)
     if not docs:
         close_docs(app, DOCS_PATHS)
     if context is not None:

@@ -24,7 +24,6 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from kabu_trade.auth.deps import admin_user, current_user
 from kabu_trade.core.errors import ErrorBody
 
 REF = "#/components/schemas/ErrorBody"
@@ -53,8 +52,11 @@ def _dependency_calls(dependant: Dependant) -> set[Callable[..., Any]]:
     return calls
 
 
-def _route_guards(app: FastAPI) -> dict[tuple[str, str], tuple[bool, bool]]:
-    """(path, method) → (needs sign-in, administrators only), read from the dependency trees."""
+def _route_guards(
+    app: FastAPI, signed_in: Callable[..., Any], admin: Callable[..., Any]
+) -> dict[tuple[str, str], tuple[bool, bool]]:
+    """(path, method) → (needs sign-in, administrators only), read from the dependency trees:
+    a route needs sign-in when ``signed_in`` is among its dependencies, and so on."""
     guards: dict[tuple[str, str], tuple[bool, bool]] = {}
     # Routes of included routers sit in FastAPI's include contexts, with their prefixed paths.
     for context in iter_route_contexts(app.routes):
@@ -62,7 +64,7 @@ def _route_guards(app: FastAPI) -> dict[tuple[str, str], tuple[bool, bool]]:
         if isinstance(route, APIRoute) and context.path_format:
             calls = _dependency_calls(route.dependant)
             for method in context.methods or ():
-                guards[(context.path_format, method.lower())] = (current_user in calls, admin_user in calls)
+                guards[(context.path_format, method.lower())] = (signed_in in calls, admin in calls)
     return guards
 
 
@@ -101,13 +103,17 @@ def document_errors(schema: dict[str, Any], guards: dict[tuple[str, str], tuple[
                 response["content"] = {"application/json": {"schema": {"$ref": REF}}}
 
 
-def install_error_documentation(app: FastAPI) -> None:
+def install_error_documentation(
+    app: FastAPI, signed_in: Callable[..., Any], admin: Callable[..., Any]
+) -> None:
+    """Document the error answers of every route; ``signed_in`` and ``admin`` are the dependencies
+    that guard routes (given by the app, so that core knows nothing of the auth package)."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = generate()
-            document_errors(schema, _route_guards(app))
+            document_errors(schema, _route_guards(app, signed_in, admin))
             app.openapi_schema = schema
         return app.openapi_schema
 
