@@ -41,10 +41,11 @@ export default defineConfig({
     { name: 'phone', use: { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true } },
   ],
   webServer: {
-    // A fresh database each run: create the account, then serve (which loads the demo first).
+    // A fresh database each run: create the account, load the demo in the foreground (serve would
+    // load it in the background, and the tests must not race it), then serve.
     command:
       `rm -rf "${DATA_DIR}" && echo "${PASSWORD}" | "${KABU}" users create ${USER} --admin --password-stdin` +
-      ` && exec "${KABU}" serve --port ${PORT}`,
+      ` && "${KABU}" sync && exec "${KABU}" serve --port ${PORT}`,
     url: `http://127.0.0.1:${PORT}/api/v1/health`,
     timeout: 180_000,
     reuseExistingServer: false,
