@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from kabu_trade.core.bulk import upsert
+from kabu_trade.core.bulk import upsert_columns
 from kabu_trade.core.db import utcnow
 from kabu_trade.market.models import DailyBar, Fundamental, Stock
 from kabu_trade.market.providers.base import BAR_COLUMNS, FUNDAMENTAL_COLUMNS
@@ -150,37 +151,75 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in cleaned.to_dict(orient="records")]
 
 
+# Stock columns whose change is a change of the listing; ``updated_at`` is written only with one.
+_LISTING_COLUMNS = [
+    "name",
+    "name_kana",
+    "name_en",
+    "sector_code",
+    "sector_name",
+    "market",
+    "lot_size",
+    "source",
+    "listed",
+    "search_text",
+]
+_FUNDAMENTAL_KEY = ["code", "disclosed_date", "period_type", "period_end"]
+
+
+def _text(values: pd.Series) -> list[str | None]:
+    """Strings with None for missing values (NaN, None, pd.NA)."""
+    boxed = values.to_numpy(dtype=object)
+    return [None if pd.isna(v) else str(v) for v in boxed]
+
+
 def upsert_stocks(session: Session, frame: pd.DataFrame, source: str) -> int:
+    """The listing of ``source``; returns the stocks added or whose listing changed (a stock sent
+    again unchanged keeps its row and its ``updated_at``)."""
     if frame.empty:
         return 0
-    rows = frame_records(frame)
-    now = utcnow()
-    for row in rows:
-        row["code"] = str(row["code"]).upper()
-        row["lot_size"] = int(row["lot_size"] or 100)
-        row["source"] = source
-        row["listed"] = True
-        row["updated_at"] = now
-        row["search_text"] = stock_search_text(row["code"], row["name"], row["name_kana"], row["name_en"])
-    return upsert(session, Stock.__table__, rows, key=["code"])  # type: ignore[arg-type]
+    codes = [code.upper() for code in _text(frame["code"]) if code is not None]
+    if len(codes) != len(frame):
+        raise ValueError("a stock without a code")
+    names, kana, english = _text(frame["name"]), _text(frame["name_kana"]), _text(frame["name_en"])
+    # As before: a missing or zero lot size is the TSE's usual 100 shares.
+    lots = pd.to_numeric(frame["lot_size"], errors="coerce").fillna(0).astype("int64").to_numpy()
+    rows = len(frame)
+    columns: dict[str, Any] = {
+        "code": codes,
+        "name": names,
+        "name_kana": kana,
+        "name_en": english,
+        "sector_code": _text(frame["sector_code"]),
+        "sector_name": _text(frame["sector_name"]),
+        "market": _text(frame["market"]),
+        "lot_size": np.where(lots == 0, 100, lots),
+        "source": [source] * rows,
+        "listed": np.ones(rows, dtype=bool),
+        "search_text": [
+            stock_search_text(c, n, k, e) for c, n, k, e in zip(codes, names, kana, english, strict=True)
+        ],
+        "updated_at": [utcnow()] * rows,
+    }
+    table = Stock.__table__
+    return upsert_columns(session, table, columns, key=["code"], compare=_LISTING_COLUMNS)  # type: ignore[arg-type]
 
 
 def upsert_bars(session: Session, frame: pd.DataFrame) -> int:
+    """Daily bars (BAR_COLUMNS); returns the bars added or changed."""
     if frame.empty:
         return 0
-    frame = frame.assign(adj_factor=frame["adj_factor"].fillna(1.0))
-    return upsert(session, DailyBar.__table__, frame_records(frame[BAR_COLUMNS]), key=["code", "date"])  # type: ignore[arg-type]
+    columns = {c: frame[c].to_numpy() for c in BAR_COLUMNS}
+    columns["adj_factor"] = frame["adj_factor"].fillna(1.0).to_numpy(dtype=float)
+    return upsert_columns(session, DailyBar.__table__, columns, key=["code", "date"])  # type: ignore[arg-type]
 
 
 def upsert_fundamentals(session: Session, frame: pd.DataFrame) -> int:
+    """Disclosures (FUNDAMENTAL_COLUMNS); returns the disclosures added or changed."""
     if frame.empty:
         return 0
-    return upsert(
-        session,
-        Fundamental.__table__,  # type: ignore[arg-type]
-        frame_records(frame[FUNDAMENTAL_COLUMNS]),
-        key=["code", "disclosed_date", "period_type", "period_end"],
-    )
+    columns = {c: frame[c].to_numpy() for c in FUNDAMENTAL_COLUMNS}
+    return upsert_columns(session, Fundamental.__table__, columns, key=_FUNDAMENTAL_KEY)  # type: ignore[arg-type]
 
 
 def delete_source(session: Session, source: str) -> int:
