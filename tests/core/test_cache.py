@@ -14,6 +14,7 @@ from kabu_trade.core.cache import (
     RedisOptions,
     ResilientCache,
     bump_market_generation,
+    cached_body,
     cached_json,
     create_cache,
     market_generation,
@@ -71,12 +72,35 @@ def test_generation_bump_invalidates_cached_values(cache: Cache) -> None:
 
 
 def test_memory_cache_evicts_least_recently_used() -> None:
-    cache = MemoryCache(maxsize=2)
+    cache = MemoryCache(max_bytes=2 * 101)  # two one-byte values (and what each entry costs)
     cache.set("a", "1", 60)
     cache.set("b", "2", 60)
     cache.get("a")
     cache.set("c", "3", 60)
     assert cache.get("b") is None and cache.get("a") == "1"
+    cache.set_bytes("big", b"x" * 1000, 60)  # larger than the whole cache: not kept, no error
+    assert cache.get_bytes("big") is None and cache.get("a") == "1"
+
+
+def test_bytes_and_text_share_the_cache(cache: Cache) -> None:
+    cache.set_bytes("body", "価格".encode(), 60)
+    assert cache.get_bytes("body") == "価格".encode() and cache.get("body") == "価格"
+    cache.set("text", "値", 60)
+    assert cache.get_bytes("text") == "値".encode()
+
+
+def test_a_json_body_is_stored_with_its_etag(cache: Cache) -> None:
+    calls: list[int] = []
+
+    def compute() -> bytes:
+        calls.append(1)
+        return b'{"a":1}'
+
+    first = cached_body(cache, "k", 60, compute)
+    again = cached_body(cache, "k", 60, compute)
+    assert first == again and calls == [1]
+    assert first.body == b'{"a":1}' and first.etag.startswith(b'"') and len(first.etag) == 18
+    assert cached_body(cache, "other", 60, lambda: b'{"a":2}').etag != first.etag
 
 
 def test_a_cache_that_is_down_does_not_break_reads() -> None:
@@ -243,7 +267,7 @@ def test_resilient_cache_uses_a_healthy_redis(backend: str) -> None:
         generation = bump_market_generation(cache)
         assert market_generation(cache) == str(generation)
         assert cache.status() == {"backend": "redis", "ok": True, "breaker": "closed"}
-        assert cache.redis.client.get(prefix + "a") == "1"
+        assert cache.redis.client.get(prefix + "a") == b"1"  # the client speaks bytes (cached answers)
         assert cache.fallback.get("a") is None  # nothing went to the fallback
         cache.redis.client.set(prefix + "market:generation", "set-by-hand")
         assert market_generation(cache) == "set-by-hand"  # any string works; not ours to repair

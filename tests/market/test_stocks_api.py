@@ -1,16 +1,21 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import AsyncIterator
 from datetime import date
 
 import httpx
 import pytest
 
+from kabu_trade.auth.user_cache import UserCache
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope
+from kabu_trade.main import create_app
 from kabu_trade.market import repository
 from kabu_trade.market.models import Stock
-from tests.conftest import DEMO_END
+from kabu_trade.market.schemas import PriceSeries, StockDetail, StockList
+from tests.conftest import DEMO_END, create_user_in, sign_in
+from tests.core.database_use import database_use
 
 
 def _a_stock(context: AppContext) -> Stock:
@@ -224,3 +229,102 @@ async def test_openapi_docs_are_served(client: httpx.AsyncClient) -> None:
     assert (await client.get("/docs")).status_code == 200
     schema = (await client.get("/api/v1/openapi.json")).json()
     assert "/api/v1/stocks/{code}/prices" in schema["paths"]
+
+
+# --- cached reads: bytes as stored, no database, ETag ----------------------------------------------
+
+
+def _cached_read_urls(context: AppContext) -> list[str]:
+    code = _a_stock(context).code
+    return [
+        "/api/v1/stocks?limit=20",
+        f"/api/v1/stocks/{code}",
+        f"/api/v1/stocks/{code.lower()}/prices?period=1y",
+    ]
+
+
+@pytest.fixture
+async def cached_client(context: AppContext) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app whose user cache outlives any pause of a loaded machine (an hour)."""
+    app = create_app(context=context)
+    app.state.user_cache = UserCache(3600)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        yield http
+
+
+async def test_a_cached_read_checks_out_no_connection(
+    cached_client: httpx.AsyncClient, context: AppContext
+) -> None:
+    create_user_in(context)
+    headers = await sign_in(cached_client)
+    urls = _cached_read_urls(context)
+    first = [await cached_client.get(url, headers=headers) for url in urls]
+    assert [r.status_code for r in first] == [200, 200, 200]
+    with database_use(context.engine) as used:
+        again = [await cached_client.get(url, headers=headers) for url in urls]
+    # Neither the account (user cache) nor the answer (its bytes, under the generation) is read.
+    assert used == {}, used
+    assert [r.content for r in again] == [r.content for r in first]
+    assert all(r.headers["content-type"] == "application/json" for r in again)
+
+
+async def test_cached_answers_have_the_documented_shape(
+    cached_client: httpx.AsyncClient, context: AppContext
+) -> None:
+    create_user_in(context)
+    headers = await sign_in(cached_client)
+    models = [StockList, StockDetail, PriceSeries]
+    for url, model in zip(_cached_read_urls(context), models, strict=True):
+        for _ in range(2):  # computed, then from the cache
+            body = (await cached_client.get(url, headers=headers)).json()
+            # Exactly the response model's fields (aliases included: "from", "to"), nothing else.
+            assert body == model.model_validate(body).model_dump(mode="json", by_alias=True), url
+    prices = (await cached_client.get(_cached_read_urls(context)[2], headers=headers)).json()
+    assert {"from", "to"} <= prices.keys() and prices["period"] == "1y"
+
+
+async def test_cached_answers_carry_an_etag_and_a_match_is_304(
+    cached_client: httpx.AsyncClient, context: AppContext
+) -> None:
+    create_user_in(context)
+    headers = await sign_in(cached_client)
+    for url in _cached_read_urls(context):
+        first = await cached_client.get(url, headers=headers)
+        etag = first.headers["etag"]
+        assert etag.startswith('"') and first.headers["cache-control"] == "private, no-cache"
+        same = await cached_client.get(url, headers={**headers, "If-None-Match": f'"other", W/{etag}'})
+        assert same.status_code == 304 and same.content == b"" and same.headers["etag"] == etag
+        changed = await cached_client.get(url, headers={**headers, "If-None-Match": '"other"'})
+        assert changed.status_code == 200 and changed.content == first.content
+    # Still behind the auth wall: a 304 is an answer too.
+    assert (await cached_client.get(url, headers={"If-None-Match": etag})).status_code == 401
+
+
+async def test_a_sync_makes_the_cached_answers_stale(
+    cached_client: httpx.AsyncClient, context: AppContext
+) -> None:
+    from kabu_trade.core.cache import bump_market_generation
+
+    create_user_in(context)
+    headers = await sign_in(cached_client)
+    urls = _cached_read_urls(context)
+    for url in urls:
+        await cached_client.get(url, headers=headers)
+    bump_market_generation(context.cache)
+    with database_use(context.engine) as used:
+        for url in urls:
+            assert (await cached_client.get(url, headers=headers)).status_code == 200
+    assert used["statements"] >= len(urls)  # each one computed again
+
+
+async def test_a_bad_price_window_is_refused_before_the_cache(
+    cached_client: httpx.AsyncClient, context: AppContext
+) -> None:
+    create_user_in(context)
+    headers = await sign_in(cached_client)
+    code = _a_stock(context).code
+    url = f"/api/v1/stocks/{code}/prices?from=2024-06-01&to=2024-05-01"
+    for _ in range(2):
+        refused = await cached_client.get(url, headers=headers)
+        assert refused.status_code == 400
+        assert refused.json()["field"] == "from"

@@ -1,7 +1,15 @@
-"""The current user, from the bearer token; every protected route depends on it."""
+"""The current user, from the bearer token; every protected route depends on it.
+
+The token is verified on the event loop (no IO). The account behind it — does it still exist, is
+it active, is the token's version still its version, is it an administrator — comes from the
+process's short user cache when a fresh entry is there (``auth/user_cache.py``: how revocation is
+still honoured), and otherwise from the database in the endpoint's own trip to the thread pool
+(``core/unit_of_work.py``), which also refreshes the cache. Writes always read the database.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from typing import Annotated
 
 import jwt
@@ -10,14 +18,33 @@ from fastapi.security import OAuth2PasswordBearer
 
 from kabu_trade.auth import repository
 from kabu_trade.auth.models import User
+from kabu_trade.auth.user_cache import EVERY_USER, SAFE_METHODS, CachedUser, UserCache
+from kabu_trade.core.cache import redis_key_prefix
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.deps import ContextDep
 from kabu_trade.core.errors import Forbidden, Unauthorized
-from kabu_trade.core.security import decode_access_token
+from kabu_trade.core.ratelimit import CLAIMS_STATE, EVERY_IDENTITY, GENERATION_STATE, identity_generation
+from kabu_trade.core.token_cache import verified_tokens
 from kabu_trade.core.unit_of_work import defer
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
+_USER_CACHE = "user_cache"
+
+
+def _gone() -> Unauthorized:
+    return Unauthorized("The account of this token no longer exists.", headers=_CHALLENGE)
+
+
+def _signed_out() -> Unauthorized:
+    return Unauthorized(
+        "This token was signed out (password changed or signed out everywhere); sign in again.",
+        headers=_CHALLENGE,
+    )
+
+
+def _admin_only() -> Forbidden:
+    return Forbidden("Only an administrator may do this.")
 
 
 class SignedInUser:
@@ -25,52 +52,113 @@ class SignedInUser:
     (``core/unit_of_work.py``): the account must still exist, be active and carry the token's
     version (a password change or "sign out everywhere" bumps it)."""
 
-    def __init__(self, context: AppContext, user_id: int, version: int) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        user_id: int,
+        version: int,
+        cache: UserCache | None = None,
+        generation: str | None = None,
+    ) -> None:
         self.context = context
         self.user_id = user_id
         self.version = version
+        self.cache = cache
+        self.generation = generation
         self.require_admin = False
 
     def resolve(self) -> User:
+        epoch = self.cache.epoch if self.cache is not None else 0
         # A short session of its own: the user comes back detached, with its columns loaded.
         with self.context.sessions() as session:
             user = repository.get_user(session, self.user_id)
         if user is None or not user.is_active:
-            raise Unauthorized("The account of this token no longer exists.", headers=_CHALLENGE)
+            raise _gone()
+        if self.cache is not None:
+            self.cache.put(user, self.generation, epoch)
         if user.token_version != self.version:
-            raise Unauthorized(
-                "This token was signed out (password changed or signed out everywhere); sign in again.",
-                headers=_CHALLENGE,
-            )
+            raise _signed_out()
         if self.require_admin and not user.is_admin:
-            raise Forbidden("Only an administrator may do this.")
+            raise _admin_only()
         return user
+
+
+def user_cache(request: Request, context: AppContext) -> UserCache:
+    """The application's user cache, made on its first request (``KABU_AUTH_CACHE_SECONDS``)."""
+    state = request.app.state
+    cache: UserCache | None = getattr(state, _USER_CACHE, None)
+    if cache is None:
+        cache = UserCache(context.settings.auth_cache_seconds, publish=publisher(context))
+        setattr(state, _USER_CACHE, cache)
+    return cache
+
+
+def publisher(context: AppContext) -> Callable[[Collection[int]], None] | None:
+    """Bump the changed accounts' generations in Redis, where the other processes read them."""
+    if redis_key_prefix(context.cache) is None:
+        return None  # no Redis: one process (embedded), or nothing shared to tell the others by
+    cache = context.cache
+
+    def publish(user_ids: Collection[int]) -> None:
+        for user_id in user_ids:
+            # Kept a week: far longer than any entry lives; a key that expired reads 0, which an
+            # entry loaded under a later number does not match either.
+            key = identity_generation(EVERY_IDENTITY if user_id == EVERY_USER else user_id)
+            cache.incr(key, ttl=7 * 86400)
+
+    return publish
+
+
+def _verified(request: Request, token: str, context: AppContext) -> tuple[int, int]:
+    claims = request.scope.get("state", {}).get(CLAIMS_STATE)
+    try:
+        # Verified already by the rate limiter for this request, or verified here.
+        payload = claims[1] if claims is not None and claims[0] == token else None
+        if payload is None:
+            payload = verified_tokens.claims(token, context.settings.signing_key())
+        return int(payload["sub"]), int(payload["ver"])
+    except (jwt.PyJWTError, ValueError, KeyError, TypeError):
+        raise Unauthorized("The token is invalid or expired; sign in again.", headers=_CHALLENGE) from None
+
+
+def _from_cache(entry: CachedUser, version: int) -> User | None:
+    """The account as the cache has it, a refusal, or None when only the database can tell (the
+    token is newer than the entry: the entry is older than a bump this process has not seen)."""
+    if not entry.is_active:
+        raise _gone()
+    if entry.token_version > version:
+        raise _signed_out()
+    if entry.token_version < version:
+        return None
+    return entry.as_user()
 
 
 async def current_user(
     token: Annotated[str | None, Depends(oauth2_scheme)], request: Request, context: ContextDep
 ) -> User:
-    """The signed-in user. The token is checked here, on the event loop (no IO); the account is
-    read in the endpoint's own trip to the thread pool, where the unit of work swaps this
-    placeholder for the loaded ``User`` before the endpoint runs."""
+    """The signed-in user: from the user cache when it has a fresh entry for a safe method,
+    else a placeholder that the unit of work swaps for the account loaded in the endpoint's hop."""
     if not token:
         raise Unauthorized("Sign in first: this endpoint needs a bearer token.", headers=_CHALLENGE)
-    try:
-        payload = decode_access_token(token, context.settings.signing_key())
-        user_id, version = int(payload["sub"]), int(payload["ver"])
-    except (jwt.PyJWTError, ValueError, KeyError, TypeError):
-        raise Unauthorized("The token is invalid or expired; sign in again.", headers=_CHALLENGE) from None
-    signed_in = SignedInUser(context, user_id, version)
+    user_id, version = _verified(request, token, context)
+    cache = user_cache(request, context)
+    generation: str | None = request.scope.get("state", {}).get(GENERATION_STATE)
+    if request.method in SAFE_METHODS:
+        entry = cache.get(user_id, generation)
+        user = _from_cache(entry, version) if entry is not None else None
+        if user is not None:
+            return user
+    signed_in = SignedInUser(context, user_id, version, cache if cache.enabled else None, generation)
     defer(request, signed_in)
     return signed_in  # type: ignore[return-value]  # a User by the time the endpoint sees it
 
 
 async def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
-    # Still the placeholder here: the check runs once the account is loaded.
+    # Still the placeholder here when the account is read in the hop: the check runs then.
     if isinstance(user, SignedInUser):
         user.require_admin = True
     elif not user.is_admin:
-        raise Forbidden("Only an administrator may do this.")
+        raise _admin_only()
     return user
 
 

@@ -7,20 +7,30 @@ Redis is a cache, never a dependency: with a Redis URL, ``create_cache`` returns
 ``ResilientCache`` that gives Redis short timeouts and a circuit breaker and, while Redis is away,
 answers from an in-process ``MemoryCache`` (cached reads, login-throttle counters, the market
 generation). Callers never see a Redis exception.
+
+Answers that go out as JSON are cached as the bytes of their body (with an ETag), so a hit is sent
+as it is: no parsing, no validation, no serialising (``cached_body``). And a hit can be found
+without a thread: ``peek_market`` asks the cache from the event loop (the in-process cache by a
+dict lookup, Redis asynchronously, the generation and the answer in one round trip).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import hashlib
 import json
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 import redis
+import redis.asyncio
 from cachetools import LRUCache
+from redis.asyncio.retry import Retry as AsyncRetry
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -31,6 +41,12 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 MARKET_GENERATION_KEY = "market:generation"
+DEFAULT_PREFIX = "kabu:"
+# The in-process cache's budget: what it holds is answers (a year of prices is ~20 kB), and the
+# API's whole process should stay within 250 MB.
+MEMORY_CACHE_BYTES = 48 * 2**20
+# A market key for a generation (``market:<generation>:…``): what ``peek_market`` looks up.
+KeyFor = Callable[[str], str]
 
 
 class Cache(Protocol):
@@ -38,6 +54,8 @@ class Cache(Protocol):
 
     def get(self, key: str) -> str | None: ...
     def set(self, key: str, value: str, ttl: int) -> None: ...
+    def get_bytes(self, key: str) -> bytes | None: ...
+    def set_bytes(self, key: str, value: bytes, ttl: int) -> None: ...
     def delete(self, key: str) -> None: ...
     def incr(self, key: str, ttl: int | None = None) -> int: ...
     def ping(self) -> bool: ...
@@ -45,16 +63,23 @@ class Cache(Protocol):
     def close(self) -> None: ...
 
 
+def _entry_size(entry: tuple[float, str | bytes]) -> int:
+    return len(entry[1]) + 100  # the value, and roughly what its key, tuple and slot cost
+
+
 class MemoryCache:
-    """Process-local cache: least recently used entries go first, each with its own expiry."""
+    """Process-local cache: least recently used entries go first once ``max_bytes`` are held, each
+    with its own expiry."""
 
     backend = "memory"
 
-    def __init__(self, maxsize: int = 4096) -> None:
-        self._items: LRUCache[str, tuple[float, str]] = LRUCache(maxsize=maxsize)
+    def __init__(self, max_bytes: int = MEMORY_CACHE_BYTES) -> None:
+        self._items: LRUCache[str, tuple[float, str | bytes]] = LRUCache(
+            maxsize=max_bytes, getsizeof=_entry_size
+        )
         self._lock = threading.Lock()
 
-    def _live(self, key: str, now: float) -> tuple[float, str] | None:
+    def _live(self, key: str, now: float) -> tuple[float, str | bytes] | None:
         entry = self._items.get(key)
         if entry is not None and entry[0] < now:
             self._items.pop(key, None)
@@ -64,11 +89,30 @@ class MemoryCache:
     def get(self, key: str) -> str | None:
         with self._lock:
             entry = self._live(key, time.monotonic())
-            return entry[1] if entry else None
+        if entry is None:
+            return None
+        return entry[1] if isinstance(entry[1], str) else entry[1].decode()
+
+    def get_bytes(self, key: str) -> bytes | None:
+        with self._lock:
+            entry = self._live(key, time.monotonic())
+        if entry is None:
+            return None
+        return entry[1] if isinstance(entry[1], bytes) else entry[1].encode()
 
     def set(self, key: str, value: str, ttl: int) -> None:
-        with self._lock:
+        self._store(key, value, ttl)
+
+    def set_bytes(self, key: str, value: bytes, ttl: int) -> None:
+        self._store(key, value, ttl)
+
+    def _store(self, key: str, value: str | bytes, ttl: int) -> None:
+        with self._lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
             self._items[key] = (time.monotonic() + ttl, value)
+
+    async def peek_market(self, key_for: KeyFor) -> bytes | None:
+        """A dict lookup: safe on the event loop."""
+        return self.get_bytes(key_for(self.get(MARKET_GENERATION_KEY) or "0"))
 
     def delete(self, key: str) -> None:
         with self._lock:
@@ -122,18 +166,26 @@ class RedisCache:
     backend = "redis"
 
     def __init__(
-        self, url: str, prefix: str = "kabu:", *, connect_timeout: float = 2.0, socket_timeout: float = 2.0
+        self,
+        url: str,
+        prefix: str = DEFAULT_PREFIX,
+        *,
+        connect_timeout: float = 2.0,
+        socket_timeout: float = 2.0,
     ) -> None:
         # No retries: redis-py's default (10 retries with exponential back-off) turned every call to
         # a frozen Redis into tens of seconds. A failed call fails fast; the breaker decides the rest.
+        # Bytes, not text: cached answers are sent as they are stored; text is decoded by ``get``.
         self._client = redis.Redis.from_url(
             url,
-            decode_responses=True,
             socket_timeout=socket_timeout,
             socket_connect_timeout=connect_timeout,
             retry=Retry(NoBackoff(), 0),
             health_check_interval=30,
         )
+        self.url = url
+        self.connect_timeout = connect_timeout
+        self.socket_timeout = socket_timeout
         self._prefix = prefix
 
     @property
@@ -146,9 +198,16 @@ class RedisCache:
 
     def get(self, key: str) -> str | None:
         value = self._client.get(self._prefix + key)
-        return value if isinstance(value, str) else None
+        return value.decode() if isinstance(value, bytes) else None
+
+    def get_bytes(self, key: str) -> bytes | None:
+        value = self._client.get(self._prefix + key)
+        return value if isinstance(value, bytes) else None
 
     def set(self, key: str, value: str, ttl: int) -> None:
+        self._client.set(self._prefix + key, value, ex=ttl)
+
+    def set_bytes(self, key: str, value: bytes, ttl: int) -> None:
         self._client.set(self._prefix + key, value, ex=ttl)
 
     def delete(self, key: str) -> None:
@@ -225,6 +284,13 @@ class ResilientCache:
         self._highest_generation = 0
         self._local_bumps = 0
         self._recoveries = 0
+        # The generation last read from Redis (None: none yet, or the fallback is answering):
+        # ``peek_market`` asks Redis for it and for the answer under it in one round trip.
+        self._redis_generation: str | None = None
+        # redis.asyncio clients belong to the event loop they were made on: one per loop.
+        self._async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, redis.asyncio.Redis] = (
+            weakref.WeakKeyDictionary()
+        )
 
     # -- the breaker around every Redis call ------------------------------------------------------
     def _admitted(self) -> bool:
@@ -266,8 +332,14 @@ class ResilientCache:
     def get(self, key: str) -> str | None:
         return self._call(lambda r: r.get(key), lambda m: m.get(key))
 
+    def get_bytes(self, key: str) -> bytes | None:
+        return self._call(lambda r: r.get_bytes(key), lambda m: m.get_bytes(key))
+
     def set(self, key: str, value: str, ttl: int) -> None:
         self._call(lambda r: r.set(key, value, ttl), lambda m: m.set(key, value, ttl))
+
+    def set_bytes(self, key: str, value: bytes, ttl: int) -> None:
+        self._call(lambda r: r.set_bytes(key, value, ttl), lambda m: m.set_bytes(key, value, ttl))
 
     def delete(self, key: str) -> None:
         self._call(lambda r: r.delete(key), lambda m: m.delete(key))
@@ -285,6 +357,52 @@ class ResilientCache:
     def close(self) -> None:
         self.redis.close()
         self.fallback.close()
+        # The async clients' connections belong to their loops, which may be gone: let them go.
+        self._async_clients.clear()
+
+    # -- reads from the event loop ---------------------------------------------------------------
+    def _async_client(self) -> redis.asyncio.Redis:
+        loop = asyncio.get_running_loop()
+        client = self._async_clients.get(loop)
+        if client is None:
+            client = redis.asyncio.Redis.from_url(
+                self.redis.url,
+                socket_timeout=self.redis.socket_timeout,
+                socket_connect_timeout=self.redis.connect_timeout,
+                retry=AsyncRetry(NoBackoff(), 0),
+            )
+            self._async_clients[loop] = client
+        return client
+
+    async def peek_market(self, key_for: KeyFor) -> bytes | None:
+        """The cached market answer under the current generation, in one round trip, or None.
+
+        None also when anything is unusual (no generation read yet, the generation moved, Redis
+        failing or its breaker not closed): the caller then takes the thread path, whose calls
+        keep the generation's rules (monotonic, local while Redis is away, probe on recovery). A
+        failure here counts on the same breaker as every other Redis call.
+        """
+        generation = self._redis_generation
+        if generation is None or self.breaker.state is not BreakerState.CLOSED:
+            return None
+        token = self.breaker.acquire()
+        if token is not BreakerState.CLOSED:
+            return None
+        prefix = self.redis.prefix
+        try:
+            async with asyncio.timeout(self.redis.connect_timeout + self.redis.socket_timeout):
+                pipe = self._async_client().pipeline(transaction=False)
+                pipe.get(prefix + MARKET_GENERATION_KEY)
+                pipe.get(prefix + key_for(generation))
+                current, body = await pipe.execute()
+        except (redis.RedisError, TimeoutError) as exc:
+            self.breaker.failure(token, exc)
+            return None
+        self.breaker.success(token)
+        if current is None or current.decode() != generation:
+            self._redis_generation = None  # moved (or lost): the thread path reads it properly
+            return None
+        return body if isinstance(body, bytes) else None
 
     # -- the market generation -------------------------------------------------------------------
     def _keep_generation_monotonic(self, value: int) -> int:
@@ -312,9 +430,14 @@ class ResilientCache:
             else:
                 with self._lock:
                     self._highest_generation = value
+            self._redis_generation = str(value)
             return str(value)
 
-        return self._call(from_redis, lambda m: self._local_generation())
+        def local(m: MemoryCache) -> str:
+            self._redis_generation = None
+            return self._local_generation()
+
+        return self._call(from_redis, local)
 
     def bump_market_generation(self) -> int:
         def locally(m: MemoryCache) -> int:
@@ -325,7 +448,9 @@ class ResilientCache:
         return self._call(lambda r: self._keep_generation_monotonic(r.incr(MARKET_GENERATION_KEY)), locally)
 
 
-def create_cache(redis_url: str | None, prefix: str = "kabu:", options: RedisOptions | None = None) -> Cache:
+def create_cache(
+    redis_url: str | None, prefix: str = DEFAULT_PREFIX, options: RedisOptions | None = None
+) -> Cache:
     if not redis_url:
         return MemoryCache()
     options = options or RedisOptions()
@@ -350,6 +475,64 @@ def bump_market_generation(cache: Cache) -> int:
     if isinstance(cache, ResilientCache):
         return cache.bump_market_generation()
     return cache.incr(MARKET_GENERATION_KEY)
+
+
+def redis_key_prefix(cache: Cache) -> str | None:
+    """The prefix of the cache's keys in Redis, or None for a cache without Redis."""
+    if isinstance(cache, ResilientCache):
+        return cache.redis.prefix
+    if isinstance(cache, RedisCache):
+        return cache.prefix
+    return None
+
+
+@dataclass(frozen=True)
+class JsonBody:
+    """A JSON answer as it goes out: its body and a strong ETag of it (stored together)."""
+
+    body: bytes
+    etag: bytes
+
+    ETAG_LENGTH: ClassVar[int] = 18  # '"' + 16 hex digits + '"'
+
+    @classmethod
+    def of(cls, body: bytes) -> JsonBody:
+        # A cache validator, not a signature (bandit B324 does not apply to BLAKE2).
+        return cls(body, b'"' + hashlib.blake2b(body, digest_size=8).hexdigest().encode() + b'"')
+
+    def packed(self) -> bytes:
+        return self.etag + self.body
+
+    @classmethod
+    def unpack(cls, value: bytes) -> JsonBody | None:
+        if len(value) < cls.ETAG_LENGTH or value[:1] != b'"':
+            return None  # not one of ours (e.g. written by another version): a miss
+        return cls(value[cls.ETAG_LENGTH :], value[: cls.ETAG_LENGTH])
+
+
+def cached_body(cache: Cache, key: str, ttl: int, compute: Callable[[], bytes]) -> JsonBody:
+    """The cached JSON answer for ``key``, or compute its body, store it and return it."""
+    try:
+        hit = cache.get_bytes(key)
+    except redis.RedisError:
+        hit = None
+    found = JsonBody.unpack(hit) if hit is not None else None
+    if found is not None:
+        return found
+    made = JsonBody.of(compute())
+    with contextlib.suppress(redis.RedisError):
+        cache.set_bytes(key, made.packed(), ttl)
+    return made
+
+
+async def peek_market(cache: Cache, key_for: KeyFor) -> JsonBody | None:
+    """A cached market answer found from the event loop without blocking, or None (the caller then
+    answers from its thread). Caches that cannot be asked without blocking always say None."""
+    peek = getattr(cache, "peek_market", None)
+    if peek is None:
+        return None
+    hit = await peek(key_for)
+    return JsonBody.unpack(hit) if hit is not None else None
 
 
 def cached_json(cache: Cache, key: str, ttl: int, compute: Callable[[], T]) -> T | Any:

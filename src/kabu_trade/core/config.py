@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     db_pool_recycle_seconds: int = Field(default=1800, ge=60)
 
     cache_ttl_seconds: int = Field(default=300, ge=1)
+    # The signed-in user is taken from a per-process cache this long (auth/user_cache.py says how
+    # revocation still holds); 0 reads the account from the database on every request.
+    auth_cache_seconds: float = Field(default=5, ge=0, le=60)
     # Sign-in throttling (auth/throttle.py): each account + address pair has this many free
     # failures, then waits login_backoff_seconds, doubling per failure up to the cap; one address
     # has a looser cap over all accounts. Failures are forgotten login_window_seconds after the first.

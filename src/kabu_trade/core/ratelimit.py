@@ -1,16 +1,18 @@
 """API rate limits: a budget per user (per address when unsigned) and one for expensive work.
 
-A pure ASGI middleware, so that a request costs one counter hit per budget part and nothing
-else: no database, no body read, no routing. A refusal answers 429 with ``Retry-After`` and the
-``X-RateLimit-*`` headers; an accepted request carries none, because reading the window would be
-a second Redis call on every request. The counters live in Redis, shared by every API process,
-through the asyncio API of ``limits`` so that a slow Redis never blocks the event loop. With no
-Redis configured, or while Redis fails, an in-process storage counts instead: per process, so an
-outage loosens the limits by the number of workers but never lifts them.
+A pure ASGI middleware, so that a request costs one counter check and nothing else: no database,
+no body read, no routing. A refusal answers 429 with ``Retry-After`` and the ``X-RateLimit-*``
+headers; an accepted request carries none. The counters live in Redis, shared by every API
+process: one script call per request checks and charges every budget part (one round trip), on
+the asyncio client so that a slow Redis never blocks the event loop, and reads the signed-in
+account's generation on the way (``auth/user_cache.py``). With no Redis configured, or while Redis
+fails, an in-process storage (``limits``' moving window) counts instead: per process, so an outage
+loosens the limits by the number of workers but never lifts them.
 
 Identity is the ``sub`` of a bearer token whose signature checks out (no database read: a revoked
 token still counts against its user, and is refused afterwards by authentication); anything else
-counts against the client's address.
+counts against the client's address. The verified claims are left in the request's state, so the
+token is checked once per request (and once per process: ``core/token_cache.py``).
 """
 
 from __future__ import annotations
@@ -20,28 +22,29 @@ import json
 import math
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import jwt
+import redis.asyncio
 import structlog
 from limits import RateLimitItem, parse_many
-from limits.aio.storage import MemoryStorage, RedisStorage
-from limits.aio.storage.redis.redispy import RedispyBridge
-from limits.aio.strategies import MovingWindowRateLimiter, RateLimiter
-from limits.errors import StorageError
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.commands.core import AsyncScript
+from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kabu_trade.core.cache import redis_key_prefix
 from kabu_trade.core.circuit_breaker import BreakerState, CircuitBreaker
 from kabu_trade.core.config import Settings
 from kabu_trade.core.net import client_address
-from kabu_trade.core.security import decode_access_token
+from kabu_trade.core.token_cache import verified_tokens
 
 log = structlog.get_logger(__name__)
-T = TypeVar("T")
 
 API_PREFIX = "/api/v1/"
 # Probes and the API description must answer while a client is throttled.
@@ -86,13 +89,59 @@ class Refusal:
         ]
 
 
+# One round trip per request: every budget part is checked and charged in one script, in order,
+# stopping at the first that is spent (so a refused burst is not charged to the longer periods),
+# exactly as the moving window of ``limits`` counts: a list of at most ``limit`` timestamps per
+# key, newest first; a hit is refused when the ``limit``-th newest is still inside the window, and
+# that entry's time + the period is when a slot frees. ``limits`` itself sends one script call
+# per part and a second call for the window of a refusal: two to four round trips per request.
+# The same trip reads the watched keys (the account's generation, ``auth/user_cache.py``).
+# KEYS: the parts' counters, then the watched keys. ARGV: now, then limit and period of each part.
+# Returns {index of the spent part or 0, its oldest timestamp or false, the watched values joined
+# by "." (a missing key reads 0) or false when none}.
+MOVING_WINDOW_SCRIPT = """
+local now = tonumber(ARGV[1])
+local parts = (#ARGV - 1) / 2
+local watched = false
+if #KEYS > parts then
+  local values = {}
+  for i = parts + 1, #KEYS do
+    values[#values + 1] = redis.call('GET', KEYS[i]) or '0'
+  end
+  watched = table.concat(values, '.')
+end
+for i = 1, parts do
+  local limit = tonumber(ARGV[2 * i])
+  local period = tonumber(ARGV[2 * i + 1])
+  local oldest = redis.call('LINDEX', KEYS[i], limit - 1)
+  if oldest and tonumber(oldest) >= now - period then
+    return {i, oldest, watched}
+  end
+  redis.call('LPUSH', KEYS[i], ARGV[1])
+  redis.call('LTRIM', KEYS[i], 0, limit - 1)
+  redis.call('EXPIRE', KEYS[i], period)
+end
+return {0, false, watched}
+"""
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one request's check: a refusal or None, and the watched key's value (None
+    when it could not be read: no Redis, or Redis failing)."""
+
+    refusal: Refusal | None
+    watched: str | None = None
+
+
 class Counters:
     """Redis counters with an in-process fallback, behind the same kind of circuit breaker as the
     cache (``KABU_REDIS_*`` timeouts, failures and cool-down).
 
     The moving window counts exactly the hits of the last period (a list of at most ``amount``
     timestamps per key): no burst of twice the budget across a window edge, as fixed windows
-    allow, and no approximation at the edge, as the sliding window counter makes.
+    allow, and no approximation at the edge, as the sliding window counter makes. On Redis it is
+    the script above; in memory, ``limits``' moving window.
     """
 
     def __init__(
@@ -102,22 +151,21 @@ class Counters:
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self.key_prefix = key_prefix
         self._memory = MovingWindowRateLimiter(MemoryStorage())
-        self._redis: MovingWindowRateLimiter | None = None
-        # A whole check is a few calls; each one is bounded by the socket time-outs as well.
-        self._deadline = 4 * (settings.redis_connect_timeout_seconds + settings.redis_socket_timeout_seconds)
+        self._redis: redis.asyncio.Redis | None = None
+        self._script: AsyncScript | None = None
+        # One call, bounded by the socket time-outs; the deadline also covers a script (re)load.
+        self._deadline = 2 * (settings.redis_connect_timeout_seconds + settings.redis_socket_timeout_seconds)
         if settings.redis_url:
-            storage = RedisStorage(
-                _async_uri(settings.redis_url),
-                implementation="redispy",
-                key_prefix=key_prefix,
-                wrap_exceptions=True,
+            self._redis = redis.asyncio.Redis.from_url(
+                settings.redis_url,
                 socket_timeout=settings.redis_socket_timeout_seconds,
                 socket_connect_timeout=settings.redis_connect_timeout_seconds,
-                # redis-py retries thrice by default, which would multiply every time-out by four.
-                retry=Retry(NoBackoff(), 0),  # type: ignore[arg-type]
+                # redis-py retries by default, which would multiply every time-out.
+                retry=Retry(NoBackoff(), 0),
             )
-            self._redis = MovingWindowRateLimiter(storage)
+            self._script = self._redis.register_script(MOVING_WINDOW_SCRIPT)
         self.breaker = CircuitBreaker(
             "rate_limit",
             failure_threshold=settings.redis_breaker_failures,
@@ -129,32 +177,54 @@ class Counters:
     def backend(self) -> str:
         return "redis" if self._redis is not None and self.breaker.state is BreakerState.CLOSED else "memory"
 
-    async def run(self, operation: Callable[[RateLimiter], Awaitable[T]]) -> T:
-        token = self.breaker.acquire() if self._redis is not None else None
-        if self._redis is not None and token is not None:
+    async def count(
+        self, parts: Sequence[tuple[str, RateLimitItem]], kind: str, who: str, watch: Sequence[str] = ()
+    ) -> Check:
+        """Charge one hit to each part in order until one is spent; read ``watch`` on the way."""
+        token = self.breaker.acquire() if self._script is not None else None
+        if self._script is not None and token is not None:
             try:
                 async with asyncio.timeout(self._deadline):
-                    result = await operation(self._redis)
-            except (StorageError, TimeoutError) as exc:
-                self.breaker.failure(token, exc.storage_error if isinstance(exc, StorageError) else exc)
+                    result = await self._on_redis(self._script, parts, kind, who, watch)
+            except (RedisError, TimeoutError) as exc:
+                self.breaker.failure(token, exc)
             else:
                 self.breaker.success(token)
                 return result
         # No Redis, or Redis failing: this process counts alone meanwhile.
-        return await operation(self._memory)
+        return Check(await self._in_memory(parts, kind, who))
+
+    async def _on_redis(
+        self,
+        script: AsyncScript,
+        parts: Sequence[tuple[str, RateLimitItem]],
+        kind: str,
+        who: str,
+        watch: Sequence[str],
+    ) -> Check:
+        keys = [f"{self.key_prefix}:{item.key_for(budget, kind, who)}" for budget, item in parts]
+        args: list[float | int] = [time.time()]
+        for _, item in parts:
+            args += [item.amount, item.get_expiry()]
+        spent, oldest, watched = await script(keys=[*keys, *watch], args=args)
+        refusal = None
+        if spent:
+            budget, item = parts[int(spent) - 1]
+            refusal = Refusal(budget, item, float(oldest) + item.get_expiry())
+        return Check(refusal, watched.decode() if watched else None)
+
+    async def _in_memory(
+        self, parts: Sequence[tuple[str, RateLimitItem]], kind: str, who: str
+    ) -> Refusal | None:
+        for budget, item in parts:
+            if not await self._memory.hit(item, budget, kind, who):
+                stats = await self._memory.get_window_stats(item, budget, kind, who)
+                return Refusal(budget, item, stats.reset_time)
+        return None
 
     async def aclose(self) -> None:
         if self._redis is not None:
-            storage = self._redis.storage
-            # bandit B101: we built this storage ourselves; the assert only narrows its type for mypy.
-            assert isinstance(storage, RedisStorage) and isinstance(storage.bridge, RedispyBridge)  # nosec B101
-            await storage.bridge.storage.aclose()
-
-
-def _async_uri(redis_url: str) -> str:
-    if redis_url.startswith("unix://"):
-        return "async+redis+unix://" + redis_url.removeprefix("unix://")
-    return "async+" + redis_url
+            await self._redis.aclose()
 
 
 class RateLimits:
@@ -168,25 +238,17 @@ class RateLimits:
         self.expensive = Budget.parse("expensive", settings.rate_limit_expensive)
         self.counters = Counters(settings, key_prefix, clock=clock)
 
-    async def check(self, identity: tuple[str, str], expensive: bool) -> Refusal | None:
+    async def check(self, identity: tuple[str, str], expensive: bool, watch: Sequence[str] = ()) -> Check:
         """Count one request against every budget part that applies; the first one spent refuses it.
 
-        One counter hit per part and nothing more while the budget lasts (the window's statistics
-        cost a second call, so they are read only to answer a refusal)."""
+        One counter hit per part while the budget lasts, all in one Redis round trip, which also
+        reads the keys in ``watch`` (values the request needs: the account's generation)."""
         kind, who = identity
         budgets = [self.user if kind == "user" else self.address]
         if expensive:
             budgets.append(self.expensive)
-
-        async def count(limiter: RateLimiter) -> Refusal | None:
-            for budget in budgets:
-                for item in budget.items:
-                    if not await limiter.hit(item, budget.name, kind, who):
-                        stats = await limiter.get_window_stats(item, budget.name, kind, who)
-                        return Refusal(budget.name, item, stats.reset_time)
-            return None
-
-        return await self.counters.run(count)
+        parts = [(budget.name, item) for budget in budgets for item in budget.items]
+        return await self.counters.count(parts, kind, who, watch)
 
 
 def _bearer_token(scope: Scope) -> str | None:
@@ -199,15 +261,38 @@ def _bearer_token(scope: Scope) -> str | None:
     return None
 
 
+# What the middleware leaves in the request's state for authentication (``auth/deps.py``).
+CLAIMS_STATE = "access_token_claims"  # (token, its verified claims): verified once per request
+GENERATION_STATE = "identity_generation"  # the account's generation read from Redis, or absent
+
+
 def identify(scope: Scope, settings: Settings) -> tuple[str, str]:
     token = _bearer_token(scope)
     if token:
         try:
-            payload = decode_access_token(token, settings.signing_key())
-            return "user", str(payload["sub"])
-        except (jwt.PyJWTError, KeyError):
+            payload = verified_tokens.claims(token, settings.signing_key())
+        except jwt.PyJWTError:
             pass  # a forged or expired token buys no budget of its own
+        else:
+            if "sub" in payload:
+                scope.setdefault("state", {})[CLAIMS_STATE] = (token, payload)
+                return "user", str(payload["sub"])
     return "address", client_address(scope, settings.trusted_proxies)
+
+
+EVERY_IDENTITY = "*"
+
+
+def identity_generation(user_id: str | int) -> str:
+    """The cache key (under the cache's prefix) of an account's generation, bumped after every
+    committed change of its row (``auth/user_cache.py``); ``EVERY_IDENTITY``'s after a change of
+    accounts that could not be told apart."""
+    return f"identity-generation:{user_id}"
+
+
+def identity_generation_keys(prefix: str, user_id: str) -> tuple[str, str]:
+    """What the check reads for a signed-in request: every account's generation, then its own."""
+    return prefix + identity_generation(EVERY_IDENTITY), prefix + identity_generation(user_id)
 
 
 def is_limited(path: str) -> bool:
@@ -265,8 +350,15 @@ class RateLimitMiddleware:
         if limits is None:
             limits = state.rate_limits = RateLimits(settings)
         expensive = scope["method"] == "POST" and EXPENSIVE_POST.match(scope["path"]) is not None
-        refusal = await limits.check(identify(scope, settings), expensive)
+        kind, who = identify(scope, settings)
+        prefix = redis_key_prefix(state.context.cache) if kind == "user" else None
+        checked = await limits.check(
+            (kind, who), expensive, identity_generation_keys(prefix, who) if prefix else ()
+        )
+        refusal = checked.refusal
         if refusal is None:
+            if checked.watched is not None:
+                scope.setdefault("state", {})[GENERATION_STATE] = checked.watched
             await self.app(scope, receive, send)
             return
         log.info("rate_limited", budget=refusal.budget, limit=str(refusal.limit), path=scope["path"])

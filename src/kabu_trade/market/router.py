@@ -1,15 +1,24 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from kabu_trade.auth.deps import current_user
-from kabu_trade.core.deps import CacheDep, SessionDep, SettingsDep
+from kabu_trade.core.cache import JsonBody
+from kabu_trade.core.deps import ContextDep
 from kabu_trade.core.params import IsoDate, Offset
-from kabu_trade.core.unit_of_work import UnitOfWorkRoute
+from kabu_trade.core.unit_of_work import UnitOfWorkRoute, answered_from_cache, register_session
 from kabu_trade.market.schemas import Financials, PriceSeries, StockDetail, StockList
-from kabu_trade.market.service import Period, StockReads
+from kabu_trade.market.service import (
+    Period,
+    StockReads,
+    check_price_window,
+    detail_key,
+    prices_key,
+    search_key,
+)
 
 router = APIRouter(
     prefix="/stocks", tags=["stocks"], dependencies=[Depends(current_user)], route_class=UnitOfWorkRoute
@@ -17,17 +26,49 @@ router = APIRouter(
 CODE_PATTERN = r"^[0-9A-Za-z]{4,5}$"
 
 
-async def get_reads(session: SessionDep, cache: CacheDep, settings: SettingsDep) -> StockReads:
-    # async: it only builds an object, and a sync dependency would cost a trip to the thread pool.
-    return StockReads(session, cache, settings.cache_ttl_seconds)
+async def get_reads(request: Request, context: ContextDep) -> StockReads:
+    # async, and not a yield dependency: it only builds objects. The session takes a connection
+    # at its first query, so an answer found in the cache never checks one out; the route's unit
+    # of work commits and closes it when the endpoint ran.
+    session = context.sessions()
+    register_session(request, session)
+    return StockReads(session, context.cache, context.settings.cache_ttl_seconds)
 
 
 Reads = Annotated[StockReads, Depends(get_reads)]
 Code = Annotated[str, Query(pattern=CODE_PATTERN)]
 
 
+def json_answer(request: Request, answer: JsonBody) -> Response:
+    """The cached body as it is, with its ETag; 304 without a body when the client has it already.
+    ``no-cache``: a browser may keep it but asks again each time (a 304 costs no body)."""
+    etag = answer.etag.decode()
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    wanted = request.headers.get("if-none-match")
+    if wanted and (
+        wanted.strip() == "*" or etag in (t.strip().removeprefix("W/") for t in wanted.split(","))
+    ):
+        return Response(status_code=304, headers=headers)
+    return Response(answer.body, media_type="application/json", headers=headers)
+
+
+async def _peek_list(
+    request: Request,
+    reads: StockReads,
+    q: str | None = None,
+    sector: str | None = None,
+    market: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Response | None:
+    found = await reads.peek(search_key(q, sector, market, limit, offset))
+    return json_answer(request, found) if found else None
+
+
 @router.get("", response_model=StockList, summary="Search stocks by code prefix or name (漢字/かな/English)")
+@answered_from_cache(_peek_list)
 def list_stocks(
+    request: Request,
     reads: Reads,
     q: Annotated[str | None, Query(max_length=100, description="code prefix or part of a name")] = None,
     sector: Annotated[str | None, Query(max_length=100, description="33-sector code or name")] = None,
@@ -35,12 +76,32 @@ def list_stocks(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,
 ) -> Any:
-    return reads.search(q, sector, market, limit, offset)
+    return json_answer(request, reads.search(q, sector, market, limit, offset))
+
+
+async def _peek_detail(request: Request, code: str, reads: StockReads) -> Response | None:
+    found = await reads.peek(detail_key(code))
+    return json_answer(request, found) if found else None
 
 
 @router.get("/{code}", response_model=StockDetail)
-def get_stock(code: str, reads: Reads) -> Any:
-    return reads.detail(code)
+@answered_from_cache(_peek_detail)
+def get_stock(request: Request, code: str, reads: Reads) -> Any:
+    return json_answer(request, reads.detail(code))
+
+
+async def _peek_prices(
+    request: Request,
+    code: str,
+    reads: StockReads,
+    period: Period | None = None,
+    from_: date | None = None,
+    to: date | None = None,
+    adjusted: bool = True,
+) -> Response | None:
+    check_price_window(from_, to)
+    found = await reads.peek(prices_key(code, period, from_, to, adjusted))
+    return json_answer(request, found) if found else None
 
 
 @router.get(
@@ -49,7 +110,9 @@ def get_stock(code: str, reads: Reads) -> Any:
     response_model_by_alias=True,
     summary="Daily bars, split-adjusted unless adjusted=false",
 )
+@answered_from_cache(_peek_prices)
 def get_prices(
+    request: Request,
     code: str,
     reads: Reads,
     period: Period | None = None,
@@ -57,7 +120,7 @@ def get_prices(
     to: IsoDate | None = None,
     adjusted: bool = True,
 ) -> Any:
-    return reads.prices(code, period, from_, to, adjusted)
+    return json_answer(request, reads.prices(code, period, from_, to, adjusted))
 
 
 @router.get(

@@ -1,9 +1,17 @@
-"""Stock reads: search, detail, prices, financials. Cached per market generation (bumped by sync)."""
+"""Stock reads: search, detail, prices, financials. Cached per market generation (bumped by sync).
+
+The stock list, a stock's detail and its prices are cached as the JSON body they are answered
+with (``core/cache.py``: ``JsonBody``), validated against their response model once, when they are
+computed. Their keys hold every input that changes the answer — the generation and the request's
+normalised parameters, nothing of the database — so that a hit is found before any query, even
+from the event loop (``peek``), and a request served from the cache checks out no connection.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -11,12 +19,20 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from kabu_trade.analysis.fundamentals import fundamental_ratios
-from kabu_trade.core.cache import Cache, cached_json, market_generation
+from kabu_trade.core.cache import (
+    Cache,
+    JsonBody,
+    KeyFor,
+    cached_body,
+    cached_json,
+    market_generation,
+    peek_market,
+)
 from kabu_trade.core.errors import InvalidInput, NotFound
 from kabu_trade.market import repository
 from kabu_trade.market.adjustments import adjust_bars, later_split_multiplier
 from kabu_trade.market.models import Stock
-from kabu_trade.market.schemas import FundamentalsSummary, StockItem
+from kabu_trade.market.schemas import FundamentalsSummary, PriceSeries, StockDetail, StockItem, StockList
 
 Period = Literal["1m", "3m", "6m", "1y", "2y", "5y", "max"]
 PERIOD_DAYS: dict[str, int | None] = {
@@ -39,9 +55,7 @@ class StockReads:
         self.ttl = ttl
 
     def _key(self, *parts: Any) -> str:
-        # A cache key, not a signature: SHA-1 is fine here and says so (bandit B324).
-        digest = hashlib.sha1(json.dumps(parts, default=str).encode(), usedforsecurity=False).hexdigest()[:20]
-        return f"market:{market_generation(self.cache)}:{parts[0]}:{digest}"
+        return market_key(*parts)(market_generation(self.cache))
 
     def _stock(self, code: str) -> Stock:
         stock = repository.get_stock(self.session, code.strip())
@@ -49,27 +63,35 @@ class StockReads:
             raise NotFound(f"No stock with code {code!r}.", field="code")
         return stock
 
+    # -- the answers cached as bodies: a key per request, a peek from the loop, the computation --
+    async def peek(self, key_for: KeyFor) -> JsonBody | None:
+        return await peek_market(self.cache, key_for)
+
+    def answer(self, key_for: KeyFor, compute: Callable[[], bytes]) -> JsonBody:
+        return cached_body(self.cache, key_for(market_generation(self.cache)), self.ttl, compute)
+
     def search(
         self, q: str | None, sector: str | None, market: str | None, limit: int, offset: int
-    ) -> dict[str, Any]:
-        def compute() -> dict[str, Any]:
+    ) -> JsonBody:
+        def compute() -> bytes:
             rows, total = repository.search_stocks(self.session, q, sector, market, limit, offset)
-            return {
-                "items": [stock_item(s).model_dump() for s in rows],
+            answer = {
+                "items": [stock_item(s) for s in rows],
                 "total": total,
                 "limit": limit,
                 "offset": offset,
                 "demo": "demo" in repository.data_sources(self.session),
             }
+            return StockList.model_validate(answer).model_dump_json(by_alias=True).encode()
 
-        return cached_json(
-            self.cache, self._key("search", q, sector, market, limit, offset), self.ttl, compute
-        )
+        return self.answer(search_key(q, sector, market, limit, offset), compute)
 
-    def detail(self, code: str) -> dict[str, Any]:
-        return cached_json(
-            self.cache, self._key("detail", code.upper()), self.ttl, lambda: self._detail(self._stock(code))
-        )
+    def detail(self, code: str) -> JsonBody:
+        def compute() -> bytes:
+            answer = self._detail(self._stock(code))
+            return StockDetail.model_validate(answer).model_dump_json(by_alias=True).encode()
+
+        return self.answer(detail_key(code), compute)
 
     def _detail(self, stock: Stock) -> dict[str, Any]:
         closes = repository.last_two_closes(self.session, stock.code)
@@ -134,18 +156,17 @@ class StockReads:
 
     def prices(
         self, code: str, period: Period | None, start: date | None, end: date | None, adjusted: bool
-    ) -> dict[str, Any]:
-        if start and end and start > end:
-            raise InvalidInput(f"'from' ({start}) is after 'to' ({end}).", field="from")
-        stock = self._stock(code)
+    ) -> JsonBody:
+        check_price_window(start, end)
 
-        def compute() -> dict[str, Any]:
+        def compute() -> bytes:
+            stock = self._stock(code)
             first, last = self._window(stock.code, period, start, end)
             bars = repository.bars_frame(self.session, stock.code, first, last)
             if adjusted:
                 bars = adjust_bars(bars, repository.split_events(self.session, stock.code, after=first))
             items = bars[["date", "open", "high", "low", "close", "volume"]].round(4)
-            return {
+            answer = {
                 "code": stock.code,
                 "adjusted": adjusted,
                 "period": None if (start or end) else (period or "1y"),
@@ -154,9 +175,9 @@ class StockReads:
                 "items": repository.frame_records(items),
                 "demo": stock.source == "demo",
             }
+            return PriceSeries.model_validate(answer).model_dump_json(by_alias=True).encode()
 
-        key = self._key("prices", stock.code, period, start, end, adjusted)
-        return cached_json(self.cache, key, self.ttl, compute)
+        return self.answer(prices_key(code, period, start, end, adjusted), compute)
 
     def _window(
         self, code: str, period: Period | None, start: date | None, end: date | None
@@ -194,6 +215,38 @@ class StockReads:
             }
 
         return cached_json(self.cache, self._key("financials", stock.code), self.ttl, compute)
+
+
+def market_key(*parts: Any) -> KeyFor:
+    """The cache key of a market answer under a generation, from everything that decides it."""
+    # A cache key, not a signature: SHA-1 is fine here and says so (bandit B324).
+    digest = hashlib.sha1(json.dumps(parts, default=str).encode(), usedforsecurity=False).hexdigest()[:20]
+    suffix = f"{parts[0]}:{digest}"
+    return lambda generation: f"market:{generation}:{suffix}"
+
+
+def normal_code(code: str) -> str:
+    """A code as the stocks table holds it (``repository.get_stock``): one key per stock."""
+    return code.strip().upper()
+
+
+def search_key(q: str | None, sector: str | None, market: str | None, limit: int, offset: int) -> KeyFor:
+    return market_key("search", q, sector, market, limit, offset)
+
+
+def detail_key(code: str) -> KeyFor:
+    return market_key("detail", normal_code(code))
+
+
+def prices_key(
+    code: str, period: Period | None, start: date | None, end: date | None, adjusted: bool
+) -> KeyFor:
+    return market_key("prices", normal_code(code), period, start, end, adjusted)
+
+
+def check_price_window(start: date | None, end: date | None) -> None:
+    if start and end and start > end:
+        raise InvalidInput(f"'from' ({start}) is after 'to' ({end}).", field="from")
 
 
 def _num(value: Any) -> float | None:
