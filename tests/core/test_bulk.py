@@ -184,15 +184,15 @@ def test_bad_calls_are_refused_with_the_column_named(
         bulk.upsert_columns(session, probe, key=KEY, **arguments)
 
 
-def test_copy_columns_is_a_plain_copy_on_postgresql(backend: str, session: Session) -> None:
+def test_load_columns_is_a_plain_bulk_load(backend: str, session: Session) -> None:
     columns = _columns()
-    if backend == "sqlite":
-        with pytest.raises(ValueError, match="PostgreSQL"):
-            bulk.copy_columns(session, probe, columns)
-        return
-    assert bulk.copy_columns(session, probe, columns) == 3
-    assert len(_stored(session)) == 3
-    import psycopg
-
-    with pytest.raises(psycopg.errors.UniqueViolation):  # no conflict handling: a second copy collides
-        bulk.copy_columns(session, probe, columns)
+    assert bulk.load_columns(session, probe, columns) == 3
+    assert bulk.load_columns(session, probe, {"code": [], "day": []}) == 0
+    assert _stored(session) == [
+        ("1301", D1, 1.5, 1, True, "a", {"a": 1}, T0),
+        ("1301", D2, None, 2, False, None, None, None),
+        ("7203", D1, 1234.0, 3, True, "ｶﾌﾞ", [1, 2], T0 + timedelta(hours=1)),
+    ]
+    # No conflict handling: loading the same keys again is refused by the primary key.
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):  # each driver raises its own
+        bulk.load_columns(session, probe, columns)

@@ -98,17 +98,27 @@ def upsert_columns(
     raise ValueError(f"bulk upserts support PostgreSQL and SQLite, not {dialect.name}")
 
 
-def copy_columns(session: Session, table: Table, columns: Mapping[str, ColumnValues]) -> int:
-    """A plain ``COPY`` of the columns into ``table`` (PostgreSQL only; no conflict handling):
-    the first step of an upsert, and the baseline ``bench/bulk.py`` measures it against."""
+def load_columns(session: Session, table: Table, columns: Mapping[str, ColumnValues]) -> int:
+    """A plain bulk load, no conflict handling: ``COPY`` on PostgreSQL, one prepared ``INSERT``
+    run for every row (the driver's executemany) on SQLite. Each database's fastest way in, and the
+    baseline ``bench/bulk.py`` measures the upserts against; a repeated key is an error."""
     plan = _plan(table, columns, key=[], update=[], compare=[])
+    if plan.rows == 0:
+        return 0
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        raise ValueError("copy_columns needs PostgreSQL")
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    target = connection.dialect.identifier_preparer.format_table(table)
-    _copy(cursor, connection.dialect, target, plan)
-    return plan.rows
+    dialect = connection.dialect
+    target = dialect.identifier_preparer.format_table(table)
+    if dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        _copy(cursor, dialect, target, plan)
+        return plan.rows
+    if dialect.name == "sqlite":
+        names = ", ".join(dialect.identifier_preparer.quote(n) for n in plan.names)
+        insert = f"INSERT INTO {target} ({names}) VALUES ({', '.join('?' * len(plan.names))})"
+        for block in _blocks(plan, dialect, _BLOCK_ROWS):
+            connection.exec_driver_sql(insert, list(zip(*block, strict=True)))
+        return plan.rows
+    raise ValueError(f"bulk loads support PostgreSQL and SQLite, not {dialect.name}")
 
 
 # --- planning -------------------------------------------------------------------------------------

@@ -149,31 +149,52 @@ def _build_universe(symbols: int, seed: int) -> _Universe:
     )  # fmt: skip
 
 
-def _regimes(rng: np.random.Generator, n: int, cols: int, min_len: int, span: int, sigma: float) -> Floats:
+class _Regimes:
     """Piecewise-constant drifts: each column switches regime every ``min_len..min_len+span`` days.
 
     The per-column draws come first (fixed count), then one (block, column, 2) array, so a longer
-    ``n`` only appends blocks. About 7 % of regimes are extreme (×3.5): rallies and slides.
+    ``n`` only appends blocks. About 7 % of regimes are extreme (×3.5): rallies and slides. The
+    draws are small (one per regime); ``rows`` expands any range of days from them.
     """
-    head = rng.random((cols, 2))
-    length = min_len + span * head[:, 0]
-    phase = length * head[:, 1]
-    draws = rng.standard_normal((n // min_len + 2, cols, 2))
-    level = draws[..., 0] * np.where(np.abs(draws[..., 1]) > 1.8, 3.5, 1.0)
-    block = ((np.arange(n)[:, None] + phase[None, :]) // length[None, :]).astype(np.int64)
-    return sigma * level[block, np.arange(cols)[None, :]]
+
+    def __init__(self, rng: np.random.Generator, n: int, cols: int, min_len: int, span: int, sigma: float):
+        head = rng.random((cols, 2))
+        self.length = min_len + span * head[:, 0]
+        self.phase = self.length * head[:, 1]
+        draws = rng.standard_normal((n // min_len + 2, cols, 2))
+        self.level = draws[..., 0] * np.where(np.abs(draws[..., 1]) > 1.8, 3.5, 1.0)
+        self.sigma, self.cols = sigma, cols
+
+    def rows(self, first: int, stop: int) -> Floats:
+        """The drifts of days [first, stop), (day, column)."""
+        block = ((np.arange(first, stop)[:, None] + self.phase[None, :]) // self.length[None, :]).astype(
+            np.int64
+        )
+        return self.sigma * self.level[block, np.arange(self.cols)[None, :]]
 
 
-def _ar1(shocks: Floats, phi: float, block: int = 128) -> Floats:
+def _regimes(rng: np.random.Generator, n: int, cols: int, min_len: int, span: int, sigma: float) -> Floats:
+    return _Regimes(rng, n, cols, min_len, span, sigma).rows(0, n)
+
+
+# Sessions generated at a time: the AR(1) recursion's block, so that it restarts where it always did.
+_BLOCK = 128
+
+
+def _ar1(shocks: Floats, phi: float, block: int = _BLOCK) -> Floats:
     """x[t] = phi·x[t−1] + shocks[t] along axis 0, vectorised per fixed-size block (prefix-stable)."""
     out = np.empty_like(shocks)
     state = np.zeros(shocks.shape[1:])
     for b in range(0, len(shocks), block):
-        chunk = shocks[b : b + block]
-        k = np.arange(1, len(chunk) + 1, dtype=float).reshape((-1,) + (1,) * (shocks.ndim - 1))
-        out[b : b + block] = phi**k * (state + np.cumsum(chunk * phi ** (-k), axis=0))
-        state = out[b + len(chunk) - 1]
+        out[b : b + block] = _ar1_block(shocks[b : b + block], phi, state)
+        state = out[b + len(out[b : b + block]) - 1]
     return out
+
+
+def _ar1_block(chunk: Floats, phi: float, state: Floats) -> Floats:
+    """One block of ``_ar1`` from the state at the end of the previous block."""
+    k = np.arange(1, len(chunk) + 1, dtype=float).reshape((-1,) + (1,) * (chunk.ndim - 1))
+    return phi**k * (state + np.cumsum(chunk * phi ** (-k), axis=0))
 
 
 def _market(seed: int, n: int) -> tuple[Floats, Floats]:
@@ -231,78 +252,172 @@ def _schedule(seed: int, univ: _Universe, calendar: Ints, first_year: int, end: 
     return _Schedule(period_end, fiscal_q.astype(np.int64), disclosed.astype(np.int64), surprise, sigma)
 
 
-class _Panel(NamedTuple):
-    bars: pd.DataFrame  # stock-major, listing order: row = stock position × sessions + day
-    fundamentals: pd.DataFrame
-    disclosed: Ints  # ordinal per fundamentals row, for fast range filters
-    sessions: Ints  # ordinals of the bar sessions
+class _PriceStream:
+    """The price model, one block of ``_BLOCK`` sessions at a time, in date order.
+
+    Economic (split-free) close path plus raw OHLCV and the split factor, arrays (session, stock).
+    Every random component is drawn from its own stream in date order and every recursion (the
+    AR(1) parts, the cumulative returns, the previous close) carries its state into the next block,
+    so the numbers are exactly those of generating all sessions at once — with the memory of one
+    block instead of the whole history (4,000 stocks × 5 years held ~1.3 GB at its peak).
+
+    ``bars=False`` computes the close path only (what the fundamentals need), skipping the OHLC and
+    volume draws. Rows of the running sum of the close are kept in ``csum_rows`` for the indices in
+    ``csum_wanted`` (the fundamentals' smoothed price at each quarter end).
+    """
+
+    def __init__(
+        self,
+        seed: int,
+        univ: _Universe,
+        sessions: Ints,
+        sched: _Schedule,
+        csum_rows: dict[int, Floats],
+        csum_wanted: set[int],
+        *,
+        bars: bool = True,
+    ) -> None:
+        n, s = len(sessions), len(univ.price0)
+        self.univ, self.n, self.bars = univ, n, bars
+        self.m, self.vol_mult = _market(seed, n)
+        sec_vol = np.array([sec.vol for sec in SECTORS])
+        # Sector factor: rotating themes that fade (half-life ≈ 1.4 years) rather than compounding
+        # forever. Small (session × sector): computed whole.
+        sec_shock = 0.006 * sec_vol * _rng(seed, _SEC_NOISE).standard_normal((n, len(SECTORS)))
+        sec_shock += _regimes(_rng(seed, _SEC_REGIME), n, len(SECTORS), 50, 150, 0.0007)
+        self.sec_r = np.diff(_ar1(sec_shock, 0.998), axis=0, prepend=0.0)
+        self.sigma = np.sqrt(
+            (univ.beta * 0.0095) ** 2 + (0.006 * sec_vol[univ.sector]) ** 2 + univ.idio_vol**2
+        )
+        # Idiosyncratic part: noise + regime drifts + rare jumps + earnings reactions, mean-reverting
+        # (half-life ≈ 140 sessions) so trends end and levels stay plausible over many years.
+        self.idio_rng, self.jump_rng = _rng(seed, _IDIO), _rng(seed, _JUMP)
+        self.regimes = _Regimes(_rng(seed, _STK_REGIME), n, s, 40, 110, 0.0008)
+        self.ohlc_rng, self.volume_rng = _rng(seed, _OHLC), _rng(seed, _VOLUME)
+        # Earnings reactions, on the session after each disclosure: (session, stock, size).
+        q_idx, s_idx = np.nonzero((sched.disclosed >= sessions[0]) & (sched.disclosed <= sessions[-1]))
+        t_idx = np.searchsorted(sessions, sched.disclosed[q_idx, s_idx]) + 1
+        inside = t_idx < n
+        self.reaction_t, self.reaction_s = t_idx[inside], s_idx[inside]
+        self.reaction = np.clip(0.9 * sched.surprise[q_idx[inside], s_idx[inside]], -0.25, 0.25)
+        self.csum_rows, self.csum_wanted = csum_rows, csum_wanted
+        # Carried from block to block.
+        self.start = 0
+        self.idio_state = np.zeros(s)
+        self.idio_last = np.zeros((1, s))
+        self.cum_last: Floats | None = None
+        self.csum_last: Floats | None = None
+        self.close_last = univ.price0
+
+    @property
+    def block(self) -> int:
+        """The index of the block ``next_block`` returns."""
+        return self.start // _BLOCK
+
+    def next_block(self) -> dict[str, Floats]:
+        first, stop = self.start, min(self.start + _BLOCK, self.n)
+        univ, rows, s = self.univ, stop - first, len(self.univ.price0)
+        shocks = univ.idio_vol * self.idio_rng.standard_normal((rows, s))
+        shocks += univ.seg_vol * self.regimes.rows(first, stop)
+        jump = self.jump_rng.standard_normal((rows, s, 2))
+        shocks += np.where(jump[..., 0] > 2.9, (0.06 * jump[..., 1] - 0.01) * univ.seg_vol, 0.0)
+        del jump
+        earnings = np.zeros((rows, s))
+        here = (self.reaction_t >= first) & (self.reaction_t < stop)
+        earnings[self.reaction_t[here] - first, self.reaction_s[here]] = self.reaction[here]
+        idio = _ar1_block(shocks + earnings, 0.995, self.idio_state)
+        del shocks
+        self.idio_state = idio[-1]
+        step = np.diff(idio, axis=0, prepend=self.idio_last)
+        self.idio_last = idio[-1:]
+        del idio
+        r = univ.beta * self.m[first:stop, None] + self.sec_r[first:stop][:, univ.sector] + step
+        r = np.clip(r, -0.28, 0.28)  # roughly the TSE daily price limit
+        cum = _carried_cumsum(r, self.cum_last)
+        self.cum_last = cum[-1:]
+        close = univ.price0 * np.exp(cum)
+        del cum
+        self._keep_csum(first, stop, close)
+        self.start = stop
+        if not self.bars:
+            return {"econ_close": close}
+
+        ratio = np.ones((rows, s))
+        adj = np.ones((rows, s))
+        for i, offset, split_ratio in univ.splits:
+            if offset < self.n and offset < stop:
+                ratio[max(offset - first, 0) :, i] = split_ratio
+                if offset >= first:
+                    adj[offset - first, i] = 1.0 / split_ratio
+        noise = self.ohlc_rng.standard_normal((rows, s, 3))
+        prev = np.vstack([self.close_last[None, :], close[:-1]])
+        self.close_last = close[-1]
+        gap = 0.35 * r + 0.3 * self.sigma * noise[..., 0] + 0.6 * earnings
+        open_ = prev * np.exp(gap)
+        del prev, gap, earnings
+        width = 0.45 * self.sigma * self.vol_mult[first:stop, None] + 0.15 * np.abs(r)
+        high = np.maximum(open_, close) * np.exp(width * np.abs(noise[..., 1]))
+        low = np.minimum(open_, close) * np.exp(-width * np.abs(noise[..., 2]))
+        del noise, width
+        raw = {k: round_to_tick(v / ratio) for k, v in (("open", open_), ("close", close))}
+        raw["high"] = np.maximum(round_to_tick(high / ratio), np.maximum(raw["open"], raw["close"]))
+        raw["low"] = np.minimum(round_to_tick(low / ratio), np.minimum(raw["open"], raw["close"]))
+        del high, low, open_
+        # Volume: a per-stock level, lognormal noise and spikes on big moves (in either direction).
+        spike = 1.0 + 1.8 * np.minimum((np.abs(r) / self.sigma) ** 1.5, 25.0)
+        level = univ.turnover * univ.shares0 * np.exp(0.4 * self.volume_rng.standard_normal((rows, s)) - 0.08)
+        raw["volume"] = np.maximum(np.round(level * spike * ratio / 100.0), 1.0) * 100.0
+        vwap = (raw["open"] + raw["high"] + raw["low"] + 2.0 * raw["close"]) / 5.0
+        raw["turnover"] = np.round(vwap * raw["volume"])
+        raw["adj_factor"] = adj
+        raw["econ_close"] = close
+        return raw
+
+    def _keep_csum(self, first: int, stop: int, close: Floats) -> None:
+        wanted = [k for k in self.csum_wanted if first <= k < stop]
+        if self.csum_rows.keys() >= self.csum_wanted:
+            return  # every row wanted is known (this stream or another got there first)
+        csum = _carried_cumsum(close, self.csum_last)
+        self.csum_last = csum[-1:]
+        for k in wanted:
+            self.csum_rows[k] = csum[k - first]
 
 
-def _prices(seed: int, univ: _Universe, sessions: Ints, sched: _Schedule) -> dict[str, Floats]:
-    """Economic (split-free) close path plus raw OHLCV and the split arrays, all (session, stock)."""
-    n, s = len(sessions), len(univ.price0)
-    m, vol_mult = _market(seed, n)
-    sec_vol = np.array([sec.vol for sec in SECTORS])
-    # Sector factor: rotating themes that fade (half-life ≈ 1.4 years) rather than compounding forever.
-    sec_shock = 0.006 * sec_vol * _rng(seed, _SEC_NOISE).standard_normal((n, len(SECTORS)))
-    sec_shock += _regimes(_rng(seed, _SEC_REGIME), n, len(SECTORS), 50, 150, 0.0007)
-    sec_r = np.diff(_ar1(sec_shock, 0.998), axis=0, prepend=0.0)
-    # Idiosyncratic part: noise + regime drifts + rare jumps + earnings reactions, mean-reverting
-    # (half-life ≈ 140 sessions) so trends end and levels stay plausible over many years.
-    shocks = univ.idio_vol * _rng(seed, _IDIO).standard_normal((n, s))
-    shocks += univ.seg_vol * _regimes(_rng(seed, _STK_REGIME), n, s, 40, 110, 0.0008)
-    jump = _rng(seed, _JUMP).standard_normal((n, s, 2))
-    shocks += np.where(jump[..., 0] > 2.9, (0.06 * jump[..., 1] - 0.01) * univ.seg_vol, 0.0)
-    earnings = np.zeros((n, s))
-    q_idx, s_idx = np.nonzero((sched.disclosed >= sessions[0]) & (sched.disclosed <= sessions[-1]))
-    t_idx = np.searchsorted(sessions, sched.disclosed[q_idx, s_idx]) + 1  # reaction next session
-    inside = t_idx < n
-    earnings[t_idx[inside], s_idx[inside]] = np.clip(
-        0.9 * sched.surprise[q_idx[inside], s_idx[inside]], -0.25, 0.25
-    )
-    idio = _ar1(shocks + earnings, 0.995)
-    r = univ.beta * m[:, None] + sec_r[:, univ.sector] + np.diff(idio, axis=0, prepend=0.0)
-    r = np.clip(r, -0.28, 0.28)  # roughly the TSE daily price limit
-    close = univ.price0 * np.exp(np.cumsum(r, axis=0))
+def _carried_cumsum(values: Floats, carried: Floats | None) -> Floats:
+    """``np.cumsum`` along axis 0 continuing from the last row of the previous block: the same
+    additions in the same order as one cumsum over all blocks (so the same bits)."""
+    if carried is None:
+        return np.cumsum(values, axis=0)
+    return np.cumsum(np.vstack([carried, values]), axis=0)[1:]
 
-    ratio = np.ones((n, s))
-    adj = np.ones((n, s))
-    for i, offset, split_ratio in univ.splits:
-        if offset < n:
-            ratio[offset:, i] = split_ratio
-            adj[offset, i] = 1.0 / split_ratio
-    sigma = np.sqrt((univ.beta * 0.0095) ** 2 + (0.006 * sec_vol[univ.sector]) ** 2 + univ.idio_vol**2)
-    noise = _rng(seed, _OHLC).standard_normal((n, s, 3))
-    prev = np.vstack([univ.price0[None, :], close[:-1]])
-    gap = 0.35 * r + 0.3 * sigma * noise[..., 0] + 0.6 * earnings
-    open_ = prev * np.exp(gap)
-    width = 0.45 * sigma * vol_mult[:, None] + 0.15 * np.abs(r)
-    high = np.maximum(open_, close) * np.exp(width * np.abs(noise[..., 1]))
-    low = np.minimum(open_, close) * np.exp(-width * np.abs(noise[..., 2]))
-    raw = {k: round_to_tick(v / ratio) for k, v in (("open", open_), ("close", close))}
-    raw["high"] = np.maximum(round_to_tick(high / ratio), np.maximum(raw["open"], raw["close"]))
-    raw["low"] = np.minimum(round_to_tick(low / ratio), np.minimum(raw["open"], raw["close"]))
-    # Volume: a per-stock level, lognormal noise and spikes on big moves (in either direction).
-    spike = 1.0 + 1.8 * np.minimum((np.abs(r) / sigma) ** 1.5, 25.0)
-    level = univ.turnover * univ.shares0 * np.exp(0.4 * _rng(seed, _VOLUME).standard_normal((n, s)) - 0.08)
-    raw["volume"] = np.maximum(np.round(level * spike * ratio / 100.0), 1.0) * 100.0
-    vwap = (raw["open"] + raw["high"] + raw["low"] + 2.0 * raw["close"]) / 5.0
-    raw["turnover"] = np.round(vwap * raw["volume"])
-    raw["adj_factor"] = adj
-    raw["econ_close"] = close
-    return raw
+
+_SMOOTH_WINDOW = 60  # sessions of the price average the fundamentals are scaled to
+
+
+def _quarter_sessions(sessions: Ints, sched: _Schedule) -> list[int]:
+    """For each quarter, the index of the last session on or before its end (−1: before the first)."""
+    return [int(np.searchsorted(sessions, end, side="right")) - 1 for end in sched.period_end]
+
+
+def _csum_wanted(quarters: Sequence[int]) -> set[int]:
+    """The rows of the close's running sum that the smoothed price at each quarter end needs."""
+    return {k for q in quarters if q >= 0 for k in (q, q - _SMOOTH_WINDOW) if k >= 0}
+
+
+def _smoothed(csum_rows: dict[int, Floats], k: int) -> Floats:
+    """The mean close of the ``_SMOOTH_WINDOW`` sessions up to ``k`` (fewer at the start)."""
+    earlier = csum_rows[k - _SMOOTH_WINDOW] if k >= _SMOOTH_WINDOW else 0.0
+    return (csum_rows[k] - earlier) / float(min(k + 1, _SMOOTH_WINDOW))
 
 
 def _fundamentals(
-    seed: int, univ: _Universe, sessions: Ints, sched: _Schedule, close: Floats, start: date
+    seed: int, univ: _Universe, sessions: Ints, sched: _Schedule, csum_rows: dict[int, Floats], start: date
 ) -> dict[str, Floats]:
-    """Cumulative-to-date results per quarter (Japanese 決算短信 style), arrays (quarter, stock)."""
+    """Cumulative-to-date results per quarter (Japanese 決算短信 style), arrays (quarter, stock).
+
+    ``csum_rows``: the running sum of the economic close at the rows ``_csum_wanted`` names."""
     n_q, s = sched.surprise.shape
-    csum = np.cumsum(close, axis=0)
-    window = 60
-    smooth = (csum - np.vstack([np.zeros((window, s)), csum[:-window]])[: len(close)]) / np.minimum(
-        np.arange(1, len(close) + 1), window
-    )[:, None]
+    quarters = _quarter_sessions(sessions, sched)
     noise = _rng(seed, _FUND_NOISE).standard_normal((n_q, s, 3))
     shares = univ.shares0
     # Sales sized so that profit ÷ market value matches the target PER; loss-makers at ~3× sales.
@@ -316,9 +431,9 @@ def _fundamentals(
     out["shares_outstanding"] = np.zeros((n_q, s))
     for j in range(n_q):
         fq, surprise = sched.fiscal_q[j], sched.surprise[j]
-        k = int(np.searchsorted(sessions, sched.period_end[j], side="right")) - 1
+        k = quarters[j]
         years_before = (start.toordinal() - sched.period_end[j]) / 365.25
-        ref = smooth[k] if k >= 0 else univ.price0 * np.exp(-univ.growth * years_before)
+        ref = _smoothed(csum_rows, k) if k >= 0 else univ.price0 * np.exp(-univ.growth * years_before)
         q_sales = ref * shares * sales_to_cap * (1 + 0.3 * surprise) / 4 * (1 + 0.03 * noise[j, :, 0])
         q_op = q_sales * (univ.opm + np.abs(univ.opm) * 1.5 * surprise)
         q_ni = q_op * np.where(q_op > 0, _TAX, 1.05)
@@ -367,13 +482,30 @@ _BAR_VALUES = ["open", "high", "low", "close", "volume", "turnover", "adj_factor
 _FUND_VALUES = FUNDAMENTAL_COLUMNS[4:]
 
 
+class _Layout(NamedTuple):
+    """What needs no price path: the sessions, the disclosure schedule, the disclosures emitted."""
+
+    sessions: Ints  # ordinals of the bar sessions
+    days: NDArray[np.object_]  # the same sessions as dates
+    sched: _Schedule | None  # None when [start, end] holds no session
+    keep: NDArray[np.bool_]  # (stock, quarter) stock-major: the disclosures emitted
+    disclosed: Ints  # ordinal per emitted disclosure, for fast range filters
+    codes: pd.Series  # code per emitted disclosure
+    csum_wanted: set[int]  # rows of the close's running sum the fundamentals need
+
+
 class DemoProvider(MarketDataProvider):
     """Fictional TSE companies with deterministic prices and disclosures; needs no network.
 
     ``DemoProvider(symbols, start, end, seed)``: the same arguments give identical frames in any
     process, and bars/fundamentals up to a date do not depend on ``end``. ``end=None`` means today
-    (JST). The panel is generated once per instance, on first use, then sliced per request;
-    requests outside [start, end] get only what lies inside.
+    (JST). Requests outside [start, end] get only what lies inside.
+
+    Memory is one block of sessions, not the history: prices are generated ``_BLOCK`` sessions at a
+    time as requests walk forward in time (a sync asks in date order), and only the last block is
+    kept; a request that starts before it generates again from the first session. Fundamentals
+    (a row per stock and quarter) are generated once and kept; a range without disclosures is
+    answered from the schedule alone, without generating prices (a sync with nothing new).
     """
 
     name = "demo"
@@ -394,7 +526,11 @@ class DemoProvider(MarketDataProvider):
             raise ValueError(f"end ({self.end}) is before start ({start})")
         self.symbols, self.start, self.seed = symbols, start, seed
         self._universe: _Universe | None = None
-        self._panel: _Panel | None = None
+        self._layout_cache: _Layout | None = None
+        self._stream: _PriceStream | None = None
+        self._block: tuple[int, dict[str, Floats]] | None = None
+        self._csum_rows: dict[int, Floats] = {}
+        self._fundamentals: pd.DataFrame | None = None
 
     def list_stocks(self) -> pd.DataFrame:
         return self._univ().stocks.copy()
@@ -408,19 +544,34 @@ class DemoProvider(MarketDataProvider):
         return sorted((s for s in found if s.ex_date <= self.end), key=lambda s: (s.ex_date, s.code))
 
     def fetch_daily_bars(self, start: date, end: date, codes: Sequence[str] | None = None) -> pd.DataFrame:
-        panel = self._generate()
-        sessions = panel.sessions
-        first = int(np.searchsorted(sessions, start.toordinal(), side="left"))
-        last = int(np.searchsorted(sessions, end.toordinal(), side="right"))
-        rows = (self._positions(codes)[:, None] * len(sessions) + np.arange(first, max(first, last))).ravel()
-        return conform(panel.bars.iloc[rows], BAR_COLUMNS)
+        layout = self._layout()
+        if layout.sched is None:
+            return conform(pd.DataFrame(columns=BAR_COLUMNS), BAR_COLUMNS)
+        first = int(np.searchsorted(layout.sessions, start.toordinal(), side="left"))
+        last = max(first, int(np.searchsorted(layout.sessions, end.toordinal(), side="right")))
+        positions = self._positions(codes)
+        stocks = self._univ().stocks["code"]
+        bars = pd.DataFrame(
+            {
+                # Stock-major, listing order: each code's days in order.
+                "code": pd.Series(np.repeat(stocks.to_numpy()[positions], last - first), dtype=stocks.dtype),
+                "date": np.tile(layout.days[first:last], len(positions)),
+            }
+        )
+        for column, values in self._bar_values(first, last, positions).items():
+            bars[column] = values
+        return conform(bars, BAR_COLUMNS)
 
     def fetch_fundamentals(self, start: date, end: date, codes: Sequence[str] | None = None) -> pd.DataFrame:
-        panel = self._generate()
-        mask = (panel.disclosed >= start.toordinal()) & (panel.disclosed <= end.toordinal())
+        layout = self._layout()
+        mask = (layout.disclosed >= start.toordinal()) & (layout.disclosed <= end.toordinal())
         if codes is not None:
-            mask &= panel.fundamentals["code"].isin(self._codes(codes)).to_numpy()
-        return conform(panel.fundamentals[mask], FUNDAMENTAL_COLUMNS)
+            mask &= layout.codes.isin(self._codes(codes)).to_numpy()
+        if layout.sched is None:
+            return conform(pd.DataFrame(columns=FUNDAMENTAL_COLUMNS), FUNDAMENTAL_COLUMNS)
+        if not mask.any():
+            return self._no_fundamentals()
+        return conform(self._all_fundamentals()[mask], FUNDAMENTAL_COLUMNS)
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -440,46 +591,112 @@ class DemoProvider(MarketDataProvider):
             return np.arange(len(listed), dtype=np.int64)
         return np.flatnonzero(listed.isin(self._codes(codes)).to_numpy()).astype(np.int64)
 
-    def _generate(self) -> _Panel:
-        if self._panel is None:
-            self._panel = _build_panel(self._univ(), self.start, self.end, self.seed)
-        return self._panel
+    def _layout(self) -> _Layout:
+        if self._layout_cache is None:
+            self._layout_cache = _build_layout(self._univ(), self.start, self.end, self.seed)
+        return self._layout_cache
+
+    def _stream_from_start(self, *, bars: bool) -> _PriceStream:
+        layout = self._layout()
+        assert layout.sched is not None  # nosec B101 - callers return early without sessions
+        return _PriceStream(
+            self.seed,
+            self._univ(),
+            layout.sessions,
+            layout.sched,
+            self._csum_rows,
+            layout.csum_wanted,
+            bars=bars,
+        )
+
+    def _bar_values(self, first: int, last: int, positions: Ints) -> dict[str, Floats]:
+        """BAR values of sessions [first, last) of the stocks at ``positions``, stock-major."""
+        parts: dict[str, list[Floats]] = {column: [] for column in _BAR_VALUES}
+        if last > first and len(positions):
+            for block in range(first // _BLOCK, (last - 1) // _BLOCK + 1):
+                raw, offset = self._bar_block(block), block * _BLOCK
+                rows = slice(max(first, offset) - offset, min(last, offset + _BLOCK) - offset)
+                for column in _BAR_VALUES:
+                    parts[column].append(raw[column][rows][:, positions])
+        return {
+            column: np.concatenate(chunks).T.ravel() if chunks else np.zeros(0)
+            for column, chunks in parts.items()
+        }
+
+    def _bar_block(self, block: int) -> dict[str, Floats]:
+        if self._block is not None and self._block[0] == block:
+            return self._block[1]
+        self._block = None  # free it before the next one is made
+        if self._stream is None or self._stream.block > block:
+            self._stream = self._stream_from_start(bars=True)
+        while True:
+            index = self._stream.block
+            raw = self._stream.next_block()
+            if index == block:
+                self._block = (block, raw)
+                return raw
+
+    def _all_fundamentals(self) -> pd.DataFrame:
+        if self._fundamentals is None:
+            layout, univ = self._layout(), self._univ()
+            assert layout.sched is not None  # nosec B101 - callers return early without sessions
+            if not self._csum_rows.keys() >= layout.csum_wanted:
+                # The prices were not walked far enough yet: walk the close path alone.
+                stream, needed = self._stream_from_start(bars=False), max(layout.csum_wanted)
+                while stream.start <= needed:
+                    stream.next_block()
+            fund = _fundamentals(self.seed, univ, layout.sessions, layout.sched, self._csum_rows, self.start)
+            sched, keep = layout.sched, layout.keep
+            codes = univ.stocks["code"].to_numpy()
+            n_q = len(sched.period_end)
+            frame = pd.DataFrame(
+                {
+                    "code": layout.codes.to_numpy(),
+                    "disclosed_date": [date.fromordinal(int(o)) for o in layout.disclosed],
+                    "period_type": _PERIOD_TYPES[sched.fiscal_q.T.ravel()[keep] - 1],
+                    "period_end": [
+                        date.fromordinal(int(o)) for o in np.tile(sched.period_end, len(codes))[keep]
+                    ],
+                }
+            )
+            for column in _FUND_VALUES:
+                frame[column] = fund[column].T.ravel()[keep]
+            self._fundamentals = conform(frame, FUNDAMENTAL_COLUMNS)
+            del n_q
+        return self._fundamentals
+
+    def _no_fundamentals(self) -> pd.DataFrame:
+        """An empty FUNDAMENTAL_COLUMNS frame with the column types of a full one."""
+        text = self._univ().stocks["code"].dtype
+        frame = pd.DataFrame(
+            {
+                "code": pd.Series([], dtype=text),
+                "disclosed_date": np.array([], dtype=object),
+                "period_type": pd.Series([], dtype=text),
+                "period_end": np.array([], dtype=object),
+                **{column: np.zeros(0) for column in _FUND_VALUES},
+            }
+        )
+        return conform(frame, FUNDAMENTAL_COLUMNS)
 
 
-def _build_panel(univ: _Universe, start: date, end: date, seed: int) -> _Panel:
+def _build_layout(univ: _Universe, start: date, end: date, seed: int) -> _Layout:
     first_year = start.year - 2  # one warm-up fiscal year before the first emitted disclosure
     horizon = max(end, start + timedelta(days=800)) + timedelta(days=120)
     calendar = np.array([d.toordinal() for d in sessions_between(date(first_year, 3, 31), horizon)])
     sessions = calendar[(calendar >= start.toordinal()) & (calendar <= end.toordinal())]
-    codes = univ.stocks["code"].to_numpy()
-    if len(sessions) == 0:
-        empty_bars = conform(pd.DataFrame(columns=BAR_COLUMNS), BAR_COLUMNS)
-        empty_fund = conform(pd.DataFrame(columns=FUNDAMENTAL_COLUMNS), FUNDAMENTAL_COLUMNS)
-        return _Panel(empty_bars, empty_fund, np.zeros(0, dtype=np.int64), sessions)
-    sched = _schedule(seed, univ, calendar, first_year, end)
-    raw = _prices(seed, univ, sessions, sched)
-    fund = _fundamentals(seed, univ, sessions, sched, raw["econ_close"], start)
-
-    n = len(sessions)
     days = np.array([date.fromordinal(int(o)) for o in sessions], dtype=object)
-    bars = pd.DataFrame({"code": np.repeat(codes, n), "date": np.tile(days, len(codes))})
-    for column in _BAR_VALUES:
-        bars[column] = raw[column].T.ravel()  # stock-major: each code's days in order
-
+    if len(sessions) == 0:
+        nothing = np.zeros(0, dtype=np.int64)
+        return _Layout(
+            sessions, days, None, nothing.astype(bool), nothing, pd.Series([], dtype=object), set()
+        )
+    sched = _schedule(seed, univ, calendar, first_year, end)
     emitted = (sched.disclosed >= (start - timedelta(days=365)).toordinal()) & (
         sched.disclosed <= end.toordinal()
     )
     keep = emitted.T.ravel()
-    disclosed = sched.disclosed.T.ravel()[keep]
-    n_q = len(sched.period_end)
-    frame = pd.DataFrame(
-        {
-            "code": np.repeat(codes, n_q)[keep],
-            "disclosed_date": [date.fromordinal(int(o)) for o in disclosed],
-            "period_type": _PERIOD_TYPES[sched.fiscal_q.T.ravel()[keep] - 1],
-            "period_end": [date.fromordinal(int(o)) for o in np.tile(sched.period_end, len(codes))[keep]],
-        }
-    )
-    for column in _FUND_VALUES:
-        frame[column] = fund[column].T.ravel()[keep]
-    return _Panel(conform(bars, BAR_COLUMNS), conform(frame, FUNDAMENTAL_COLUMNS), disclosed, sessions)
+    codes = univ.stocks["code"].to_numpy()
+    disclosure_codes = pd.Series(np.repeat(codes, len(sched.period_end))[keep])
+    wanted = _csum_wanted(_quarter_sessions(sessions, sched))
+    return _Layout(sessions, days, sched, keep, sched.disclosed.T.ravel()[keep], disclosure_codes, wanted)
