@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -170,6 +171,43 @@ def test_a_later_end_only_appends() -> None:
     )
     assert short.splits() == long.splits()[: len(short.splits())]
     assert long.fetch_daily_bars(date(2023, 7, 1), date(2024, 12, 30))["date"].min() > common[1]
+
+
+def _digest(frame: pd.DataFrame) -> str:
+    """Every value of a frame: float columns by their bits, the others by their text."""
+    digest = hashlib.sha256()
+    for column in frame.columns:
+        values = frame[column].to_numpy()
+        if values.dtype.kind == "f":
+            digest.update(np.ascontiguousarray(values, dtype="<f8").tobytes())
+        else:
+            digest.update("\x1f".join(map(str, values)).encode())
+    return digest.hexdigest()[:16]
+
+
+def test_frames_are_those_recorded_before_prices_were_streamed(small: DemoProvider) -> None:
+    # Recorded from the provider that generated the whole panel at once: generating it block by
+    # block (to bound memory) must not change a single bit of what a database already holds.
+    assert _digest(small.fetch_daily_bars(*EVERYTHING)) == "effb0fba0632e1ce"
+    assert _digest(small.fetch_fundamentals(*EVERYTHING)) == "b89b230fd49d368c"
+
+
+def test_any_order_of_requests_gives_the_same_frames(small: DemoProvider) -> None:
+    sessions = sessions_between(START, END)
+    chunks = [sessions[i : i + 50] for i in range(0, len(sessions), 50)]
+    # Fundamentals first (the close path walked on its own), then bars backwards (each request
+    # starts before the last block kept, so generation starts again from the first session).
+    backwards = DemoProvider(symbols=40, start=START, end=END)
+    fundamentals = backwards.fetch_fundamentals(*EVERYTHING)
+    pieces = [backwards.fetch_daily_bars(c[0], c[-1]) for c in reversed(chunks)]
+    bars = pd.concat(pieces).sort_values(["code", "date"], kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(bars, small.fetch_daily_bars(*EVERYTHING), check_exact=True)
+    pd.testing.assert_frame_equal(fundamentals, small.fetch_fundamentals(*EVERYTHING), check_exact=True)
+    # A range without disclosures is answered without prices, typed like any other answer.
+    none = DemoProvider(symbols=40, start=START, end=END).fetch_fundamentals(
+        date(2099, 1, 1), date(2099, 2, 1)
+    )
+    assert none.empty and (none.dtypes == fundamentals.dtypes).all()
 
 
 # -- bars ------------------------------------------------------------------------------------------
