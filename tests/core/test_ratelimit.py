@@ -18,6 +18,7 @@ import redis
 from pydantic import ValidationError
 from structlog.testing import capture_logs
 
+from kabu_trade.core.cache import redis_key_prefix
 from kabu_trade.core.config import Settings
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.ratelimit import RateLimits
@@ -330,3 +331,58 @@ def test_a_budget_that_cannot_be_read_names_its_variable(
     monkeypatch.setenv(variable, value)
     with pytest.raises(ValidationError, match=variable):
         Settings()
+
+
+def _calls(server: PrivateRedis) -> dict[str, int]:
+    stats = server.client().info("commandstats")
+    return {name.removeprefix("cmdstat_"): int(value["calls"]) for name, value in stats.items()}
+
+
+@session_loop
+@redis_only
+async def test_one_round_trip_per_check_whatever_the_budget_parts(
+    context: AppContext,
+    make_client: MakeClient,
+    counters: str | None,
+    private_redis: PrivateRedis,  # noqa: F811
+) -> None:
+    create_user_in(context, "alice")
+    # Two parts for the user, two more for screener runs: four counters, still one call.
+    client = make_client(redis_url=private_redis.url, user="1000/hour;100/minute", expensive="50/hour;5/minute")
+    alice = await sign_in(client, "alice")
+    await client.get("/api/v1/policies", headers=alice)  # loads the script once
+    before = _calls(private_redis)
+    for _ in range(3):
+        assert (await client.get("/api/v1/policies", headers=alice)).status_code == 200
+        assert (await client.post("/api/v1/screener", json={}, headers=alice)).status_code == 422
+    after = _calls(private_redis)
+    ours = {name for name in after if name not in {"info", "hello"}}  # the test's own questions
+    made = {name: after[name] - before.get(name, 0) for name in ours if after[name] != before.get(name, 0)}
+    # Inside the one script call: 2 or 4 counters each, and the account's two generations (read
+    # where the cache is Redis, whose prefix they are kept under).
+    generations = {"get": 12} if redis_key_prefix(context.cache) else {}
+    assert made == {"evalsha": 6, "lindex": 18, "lpush": 18, "ltrim": 18, "expire": 18, **generations}, made
+
+
+@session_loop
+async def test_a_refused_burst_is_not_charged_to_the_longer_period(
+    context: AppContext, make_client: MakeClient, counters: str | None
+) -> None:
+    alice_id = create_user_in(context, "alice")
+    client = make_client(user="1000/hour;2/minute")
+    alice = await sign_in(client, "alice")
+    for _ in range(2):
+        assert (await client.get("/api/v1/policies", headers=alice)).status_code == 200
+    refused = await client.get("/api/v1/policies", headers=alice)
+    assert_too_many(refused, "your account", "2 per 1 minute")
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    # The refused request was not charged to the hour: 2 of 1000 used, not 3.
+    counted = client.app.state.rate_limits.counters
+    hour = client.app.state.rate_limits.user.items[1]
+    assert str(hour) == "1000 per 1 hour"
+    if counters is None:
+        window = await counted._memory.get_window_stats(hour, "user", "user", str(alice_id))
+        assert window.remaining == 998
+    else:
+        listed = redis.Redis.from_url(counters).llen(f"{counted.key_prefix}:{hour.key_for('user', 'user', alice_id)}")
+        assert listed == 2
