@@ -348,7 +348,9 @@ async def test_one_round_trip_per_check_whatever_the_budget_parts(
 ) -> None:
     create_user_in(context, "alice")
     # Two parts for the user, two more for screener runs: four counters, still one call.
-    client = make_client(redis_url=private_redis.url, user="1000/hour;100/minute", expensive="50/hour;5/minute")
+    client = make_client(
+        redis_url=private_redis.url, user="1000/hour;100/minute", expensive="50/hour;5/minute"
+    )
     alice = await sign_in(client, "alice")
     await client.get("/api/v1/policies", headers=alice)  # loads the script once
     before = _calls(private_redis)
@@ -384,5 +386,7 @@ async def test_a_refused_burst_is_not_charged_to_the_longer_period(
         window = await counted._memory.get_window_stats(hour, "user", "user", str(alice_id))
         assert window.remaining == 998
     else:
-        listed = redis.Redis.from_url(counters).llen(f"{counted.key_prefix}:{hour.key_for('user', 'user', alice_id)}")
+        listed = redis.Redis.from_url(counters).llen(
+            f"{counted.key_prefix}:{hour.key_for('user', 'user', alice_id)}"
+        )
         assert listed == 2

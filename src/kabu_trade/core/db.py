@@ -15,6 +15,7 @@ from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, create_engine, e
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -76,7 +77,9 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 0)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        # Pooled, said explicitly rather than left to SQLAlchemy's default for files: a connection
+        # is opened (and its PRAGMAs run) once, then reused by request after request.
+        engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=QueuePool, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # After a database restart or fail-over every pooled connection is dead: test each one as it
