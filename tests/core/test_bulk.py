@@ -121,6 +121,15 @@ def test_only_the_update_columns_are_overwritten(session: Session) -> None:
     assert bulk.upsert_columns(session, probe, extra, key=KEY, update=[]) == 1
 
 
+def test_floats_for_an_integer_column_must_be_whole(session: Session) -> None:
+    counts = np.array([1.0, np.nan, 3.0])  # what a frame makes of integers with a gap
+    assert bulk.upsert_columns(session, probe, _columns(count=counts), key=KEY) == 3
+    assert [row[3] for row in _stored(session)] == [1, None, 3]
+    assert all(type(row[3]) is int for row in _stored(session) if row[3] is not None)
+    with pytest.raises(ValueError, match=r"fractions: \[1.5\]"):
+        bulk.upsert_columns(session, probe, _columns(count=np.array([1.0, 1.5, 3.0])), key=KEY)
+
+
 def test_a_key_repeated_in_one_call_keeps_the_last_row(session: Session) -> None:
     columns = {
         "code": ["1301", "1301", "1301"],

@@ -176,11 +176,12 @@ def _blocks(plan: _Plan, dialect: Dialect, rows: int) -> Iterator[list[list[Any]
         _processor(plan.table, name, array, dialect)
         for name, array in zip(plan.names, plan.arrays, strict=True)
     ]
+    integers = [isinstance(plan.table.c[name].type, Integer) for name in plan.names]
     for start in range(0, plan.rows, rows):
         stop = min(start + rows, plan.rows)
         yield [
-            _db_values(array[start:stop], process)
-            for array, process in zip(plan.arrays, processors, strict=True)
+            _db_values(array[start:stop], process, integer)
+            for array, process, integer in zip(plan.arrays, processors, integers, strict=True)
         ]
 
 
@@ -192,12 +193,19 @@ def _processor(table: Table, name: str, array: np.ndarray[Any, Any], dialect: Di
     return column_type.dialect_impl(dialect).bind_processor(dialect)
 
 
-def _db_values(array: np.ndarray[Any, Any], process: Any) -> list[Any]:
+def _db_values(array: np.ndarray[Any, Any], process: Any, integer: bool) -> list[Any]:
     kind = array.dtype.kind
     if kind in "iub":
         values: list[Any] = array.tolist()
     elif kind == "f":
         missing = np.isnan(array)
+        if integer:  # floats for an integer column (a frame column with NaN is float): whole ones only
+            whole = np.where(missing, 0.0, array)
+            if (whole != np.round(whole)).any():
+                raise ValueError(
+                    f"an integer column was given fractions: {array[whole != np.round(whole)][:3]}"
+                )
+            array = whole.astype(np.int64)
         if missing.any():
             boxed = array.astype(object)
             boxed[missing] = None
