@@ -54,6 +54,13 @@ def snapshots(context: AppContext) -> SnapshotCache:
     return cache  # type: ignore[no-any-return]
 
 
+def publish_snapshot(context: AppContext) -> None:
+    """After a sync (``jobs/pipeline.py``, right after the generation is bumped): build the screener's
+    snapshot once and share it, so that the first screen of every API process finds it ready."""
+    with context.sessions() as session:
+        snapshots(context).publish(session, context.cache)
+
+
 def weighted_scores(snapshot: Snapshot, weights: dict[str, float] | None) -> tuple[np.ndarray, ...]:
     """Buy, sell and confidence of every stock with the policy's part weights.
 
