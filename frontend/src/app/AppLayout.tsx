@@ -5,6 +5,7 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router'
 import { DemoBanner } from '@/components/DemoBanner'
 import { LanguageSwitch } from '@/components/LanguageSwitch'
 import { SearchBox } from '@/features/search'
+import { useRefreshWhenJobsFinish } from '@/lib/api/jobs'
 import { signOutHere } from '@/lib/auth/signOut'
 import { NAV_ITEMS } from './nav'
 
@@ -14,6 +15,8 @@ export function AppLayout() {
   const location = useLocation()
   const queryClient = useQueryClient()
   const [menuOpen, setMenuOpen] = useState(false)
+  // The first demo load, or a sync someone else started, finished: show the new data everywhere.
+  useRefreshWhenJobsFinish()
 
   // A new page closes the phone menu.
   useEffect(() => {

@@ -22,4 +22,10 @@ export const queryKeys = {
     detail: (id: number, lang: string) => ['evaluations', 'detail', id, lang] as const,
   },
   syncRuns: ['sync', 'runs'] as const,
+  jobs: {
+    all: ['jobs'] as const,
+    lists: ['jobs', 'list'] as const,
+    list: (params: Record<string, unknown>) => ['jobs', 'list', params] as const,
+    detail: (id: number) => ['jobs', 'detail', id] as const,
+  },
 }

@@ -26,6 +26,9 @@ export type WatchlistRead = Schemas['WatchlistRead']
 export type WatchlistItemRead = Schemas['WatchlistItemRead']
 export type LatestScores = Schemas['LatestScores']
 export type SyncRun = Schemas['SyncRunRead']
+export type JobRead = Schemas['JobRead']
+export type JobKind = Schemas['JobCreate']['kind']
+export type JobStatus = JobRead['status']
 export type UserRead = Schemas['UserRead']
 export type TokenRead = Schemas['TokenRead']
 export type Recommendation = EvaluationRead['recommendation']
@@ -41,6 +44,21 @@ export interface LastSync {
   steps_done: number
   steps_total: number
   error: string | null
+  /** the run's process died without finishing it */
+  stale?: boolean
+}
+
+/** A queued or running job as /health lists it (no sign-in needed: the first demo load shows on sign-in). */
+export interface ActiveJob {
+  id: number
+  kind: string
+  status: JobStatus
+  /** the demo universe loading in the background on an empty embedded install */
+  first_load: boolean
+  progress_done: number
+  progress_total: number
+  progress_label: string
+  created_at: string
 }
 
 export interface Health {
@@ -51,6 +69,10 @@ export interface Health {
     demo: boolean
     latest_bar_date: string | null
     last_sync: LastSync | null
+  }
+  jobs?: {
+    queue: { queued: number; running: number }
+    active: ActiveJob[]
   }
   database?: { backend: string; ok: boolean }
   cache?: { backend: string; ok: boolean }

@@ -121,6 +121,7 @@ export const en: Translation = {
     source: 'Source',
     syncNow: 'Sync now',
     syncStarted: 'Sync started',
+    job: 'Background job',
     syncRuns: 'Sync history',
     steps: '{{done}} / {{total}} steps',
     started: 'Started',

@@ -117,6 +117,7 @@ export const ja = {
     source: 'データソース',
     syncNow: '今すぐ同期',
     syncStarted: '同期を開始しました',
+    job: '処理状況',
     syncRuns: '同期の履歴',
     steps: '{{done}} / {{total}} ステップ',
     started: '開始',

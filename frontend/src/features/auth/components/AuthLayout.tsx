@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import { DemoBanner } from '@/components/DemoBanner'
 import { LanguageSwitch } from '@/components/LanguageSwitch'
 
 interface AuthLayoutProps {
@@ -8,7 +9,7 @@ interface AuthLayoutProps {
   children: ReactNode
 }
 
-/** The centred card of the sign-in and setup pages. */
+/** The centred card of the sign-in and setup pages (and, above it, the first demo load while it runs). */
 export function AuthLayout({ title, lead, children }: AuthLayoutProps) {
   const { t } = useTranslation()
   return (
@@ -20,6 +21,7 @@ export function AuthLayout({ title, lead, children }: AuthLayoutProps) {
         </span>
         <LanguageSwitch />
       </div>
+      <DemoBanner placement="auth" />
       <main id="main" className="auth__card">
         <h1 className="auth__title">{title}</h1>
         {lead ? <div className="auth__lead">{lead}</div> : null}

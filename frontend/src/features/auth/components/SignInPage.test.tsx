@@ -4,6 +4,7 @@ import { queryKeys } from '@/lib/api/keys'
 import { getToken } from '@/lib/auth/session'
 import i18n from '@/lib/i18n'
 import { mockApi } from '@/test/fetchMock'
+import firstLoad from '@/test/fixtures/health-first-load.json'
 import { renderWithProviders } from '@/test/render'
 import { SignInPage } from './SignInPage'
 
@@ -37,6 +38,19 @@ async function submit() {
 }
 
 describe('SignInPage', () => {
+  it('shows the first demo load above the form while an empty install prepares it', async () => {
+    mockApi([
+      { path: '/api/v1/auth/setup', body: { needed: false } },
+      { path: '/api/v1/health', body: firstLoad },
+    ])
+    renderWithProviders(<SignInPage />, { route: '/sign-in', path: '/sign-in' })
+    const panel = await screen.findByRole('region', { name: 'デモデータを準備しています' })
+    expect(panel).toHaveTextContent('完了を待たずにアプリを使えます')
+    expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '50')
+    // Signing in does not wait for it.
+    expect(await screen.findByRole('button', { name: 'ログイン' })).toBeEnabled()
+  })
+
   it("switches to the account's language after signing in, then goes where the user was going", async () => {
     const { calls, queryClient } = signInAs('en')
     await submit()

@@ -21,7 +21,3 @@ export async function fetchLatestEvaluations(limit: number): Promise<EvaluationL
 export async function fetchSyncRuns(limit: number): Promise<SyncRun[]> {
   return unwrap(api.GET('/api/v1/sync/runs', { params: { query: { limit } } }))
 }
-
-export async function startSync(): Promise<void> {
-  await unwrap(api.POST('/api/v1/sync'))
-}

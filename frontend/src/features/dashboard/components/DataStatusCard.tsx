@@ -1,15 +1,16 @@
 import { useQueryClient } from '@tanstack/react-query'
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Card } from '@/components/Card'
 import { ErrorMessage } from '@/components/ErrorMessage'
+import { JobProgress, JobStatusBadge, useJobsT, useJobText } from '@/components/jobs'
 import { Skeleton } from '@/components/Skeleton'
-import { healthKey, useHealth } from '@/lib/api/health'
-import { queryKeys } from '@/lib/api/keys'
+import { activeJobs, useHealth } from '@/lib/api/health'
+import { isActive, isJobConflict, refreshAfterJob, startSync, useJob, useQueueJob } from '@/lib/api/jobs'
 import { useMe } from '@/lib/api/me'
-import type { SyncRun } from '@/lib/api/types'
+import type { JobRead } from '@/lib/api/types'
 import { useFormat } from '@/lib/format'
-import { useStartSync, useSyncRuns } from '../hooks/queries'
+import { useSyncRuns } from '../hooks/queries'
 
 function StatusBadge({ status }: { status: string }) {
   const { t } = useTranslation()
@@ -22,54 +23,82 @@ function StatusBadge({ status }: { status: string }) {
   )
 }
 
-function Progress({ done, total }: { done: number; total: number }) {
-  const { t } = useTranslation()
-  // Before the sync knows how many steps it has, the bar is indeterminate.
-  const known = total > 0
-  const pct = known ? Math.round((done / total) * 100) : 0
-  const text = known ? t('dashboard.steps', { done, total }) : t('syncStatus.running')
+/** The job the card follows: its status (announced as it changes), progress, and outcome. */
+function JobLine({ job }: { job: JobRead }) {
+  const { t } = useJobsT()
+  const text = useJobText()
+  const fmt = useFormat()
+  const outcome = job.status === 'failed' ? job.error : text.result(job)
   return (
-    <div className="progress">
-      <div
-        className="progress__bar"
-        role="progressbar"
-        aria-label={t('dashboard.lastSync')}
-        aria-valuemin={known ? 0 : undefined}
-        aria-valuemax={known ? total : undefined}
-        aria-valuenow={known ? done : undefined}
-        aria-valuetext={text}
-      >
-        <span className={`progress__fill ${known ? '' : 'progress__fill--indeterminate'}`} style={known ? { width: `${pct}%` } : undefined} />
-      </div>
-      <span className="progress__text">{text}</span>
+    <div className="job-line" data-job={job.id}>
+      <p className="sync-line" role="status">
+        <JobStatusBadge status={job.status} />
+        <span className="job-line__name">
+          {text.kind(job.kind)} <span className="muted">#{job.id}</span>
+        </span>
+        {job.params.first_load ? <span className="chip chip--demo">{t('firstLoad')}</span> : null}
+        <span className="muted">{fmt.dateTime(job.finished_at ?? job.started_at ?? job.created_at)}</span>
+        {outcome ? (
+          <span className={job.status === 'failed' ? 'job-line__error' : 'job-line__result'}>{outcome}</span>
+        ) : null}
+      </p>
+      {isActive(job.status) ? <JobProgress job={job} /> : null}
     </div>
   )
 }
 
-/** Data freshness and sync status (GET /health, GET /sync/runs), polling while a sync runs. */
+/**
+ * Data freshness, the job in progress (GET /health, GET /jobs/{id}) and the sync history
+ * (GET /sync/runs). Administrators queue a sync (POST /sync); the card follows that job — or the
+ * one /health reports, such as the first demo load — every 2 s until it has finished, then keeps
+ * its outcome on show.
+ */
 export function DataStatusCard() {
   const { t } = useTranslation()
+  const text = useJobText()
   const fmt = useFormat()
   const queryClient = useQueryClient()
   const health = useHealth()
-  const lastSync = health.data?.data.last_sync ?? null
-  const running = lastSync?.status === 'running'
-  const runs = useSyncRuns(running)
   const me = useMe()
-  const start = useStartSync()
-  const current: SyncRun | undefined = runs.data?.find((run) => run.status === 'running')
-  const anyRunning = running || current !== undefined
+  const start = useQueueJob<void>(startSync)
+  const lastSync = health.data?.data.last_sync ?? null
+  const inProgress = activeJobs(health.data)
 
-  // When a sync finishes, the data (and the batch evaluation after it) changed: refresh what shows it.
-  const wasRunning = useRef(false)
+  // The job started here, else the latest one /health reports in progress (a sync first).
+  const [followed, setFollowed] = useState<number | null>(null)
+  const reported = (inProgress.find((job) => job.kind === 'sync') ?? inProgress[0])?.id ?? null
+  const [lastReported, setLastReported] = useState<number | null>(null)
+  if (reported !== lastReported) {
+    setLastReported(reported)
+    if (reported !== null) setFollowed(reported)
+  }
+  const job = useJob(followed)
+
+  // Once the followed job finishes, the data it changed is read again (once per job, even if the
+  // layout's watcher noticed it too); a job already finished when the card opened changed nothing new.
+  const seenActive = useRef(new Set<number>())
   useEffect(() => {
-    if (wasRunning.current && !anyRunning) {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.watchlists.all })
-      void queryClient.invalidateQueries({ queryKey: queryKeys.evaluations.all })
-      void queryClient.invalidateQueries({ queryKey: healthKey })
-    }
-    wasRunning.current = anyRunning
-  }, [anyRunning, queryClient])
+    if (!job.data) return
+    if (isActive(job.data.status)) seenActive.current.add(job.data.id)
+    else if (seenActive.current.has(job.data.id)) refreshAfterJob(queryClient, job.data.id)
+  }, [job.data, queryClient])
+
+  const syncBusy =
+    (job.data?.kind === 'sync' && isActive(job.data.status)) ||
+    inProgress.some((active) => active.kind === 'sync') ||
+    (lastSync?.status === 'running' && !lastSync.stale)
+  const runs = useSyncRuns(syncBusy)
+  const conflict = text.conflict(start.error)
+
+  function syncNow() {
+    start.mutate(undefined, {
+      onSuccess: (queued) => setFollowed(queued.id),
+      // Someone (or the schedule) was first: follow their sync instead.
+      onError: (error) => {
+        if (isJobConflict(error) && error.active) setFollowed(error.active.id)
+      },
+    })
+  }
 
   return (
     <Card
@@ -77,19 +106,20 @@ export function DataStatusCard() {
       id="data-status"
       actions={
         me.data?.is_admin ? (
-          <button
-            type="button"
-            className="button button--small"
-            onClick={() => start.mutate()}
-            disabled={start.isPending || anyRunning}
-          >
+          <button type="button" className="button button--small" onClick={syncNow} disabled={start.isPending || syncBusy}>
             {t('dashboard.syncNow')}
           </button>
         ) : null
       }
     >
       {health.isError ? <ErrorMessage error={health.error} compact onRetry={() => void health.refetch()} /> : null}
-      {start.isError ? <ErrorMessage error={start.error} compact /> : null}
+      {conflict ? (
+        <p className="notice job-notice" role="status">
+          {conflict}
+        </p>
+      ) : start.isError ? (
+        <ErrorMessage error={start.error} compact />
+      ) : null}
       <dl className="facts">
         <div className="facts__item">
           <dt>{t('dashboard.latestBar')}</dt>
@@ -118,16 +148,19 @@ export function DataStatusCard() {
             )}
           </dd>
         </div>
-      </dl>
-      <div className="progress-slot" aria-live="polite">
-        {anyRunning ? (
-          <Progress
-            done={current?.steps_done ?? lastSync?.steps_done ?? 0}
-            total={current?.steps_total ?? lastSync?.steps_total ?? 0}
-          />
+        {job.data ? (
+          <div className="facts__item facts__item--wide">
+            <dt>{t('dashboard.job')}</dt>
+            <dd className="facts__value">
+              <JobLine job={job.data} />
+            </dd>
+          </div>
         ) : null}
-      </div>
-      {lastSync?.status === 'failed' && lastSync.error ? <p className="field__error">{lastSync.error}</p> : null}
+      </dl>
+      {job.isError ? <ErrorMessage error={job.error} compact onRetry={() => void job.refetch()} /> : null}
+      {lastSync?.status === 'failed' && lastSync.error && job.data?.status !== 'failed' ? (
+        <p className="field__error">{lastSync.error}</p>
+      ) : null}
       <h3 className="subheading">{t('dashboard.syncRuns')}</h3>
       {runs.isPending ? (
         <div style={{ minHeight: 120 }}>

@@ -1,14 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { healthKey } from '@/lib/api/health'
+import { ACTIVE_POLL_MS } from '@/lib/api/health'
 import { queryKeys } from '@/lib/api/keys'
-import {
-  evaluateWatchlist,
-  fetchLatestEvaluations,
-  fetchSyncRuns,
-  fetchWatchlist,
-  fetchWatchlists,
-  startSync,
-} from '../api/dashboard'
+import { evaluateWatchlist, fetchLatestEvaluations, fetchSyncRuns, fetchWatchlist, fetchWatchlists } from '../api/dashboard'
 
 export const LATEST_EVALUATIONS = 10
 const SYNC_RUNS = 5
@@ -39,23 +32,15 @@ export function useLatestEvaluations() {
   })
 }
 
-/** Recent sync runs; polls every 3 s while one runs (`running` also comes from /health). */
+/**
+ * Recent sync runs; polls every 2 s while one runs (`running`: a sync job in progress, from /health
+ * or the job this card follows). A run whose process died (`stale`) is not waited for.
+ */
 export function useSyncRuns(running: boolean) {
   return useQuery({
     queryKey: queryKeys.syncRuns,
     queryFn: () => fetchSyncRuns(SYNC_RUNS),
     refetchInterval: (query) =>
-      running || query.state.data?.some((run) => run.status === 'running') ? 3_000 : false,
-  })
-}
-
-export function useStartSync() {
-  const queryClient = useQueryClient()
-  return useMutation({
-    mutationFn: startSync,
-    onSettled: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.syncRuns })
-      void queryClient.invalidateQueries({ queryKey: healthKey })
-    },
+      running || query.state.data?.some((run) => run.status === 'running' && !run.stale) ? ACTIVE_POLL_MS : false,
   })
 }

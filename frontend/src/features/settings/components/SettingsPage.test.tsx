@@ -1,8 +1,9 @@
-import { screen, waitFor } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { getRefreshToken, getToken, setToken } from '@/lib/auth/session'
 import i18n from '@/lib/i18n'
 import { demoHealth, mockApi, type MockRoute } from '@/test/fetchMock'
+import recentJobs from '@/test/fixtures/jobs-recent.json'
 import { renderWithProviders } from '@/test/render'
 import { SettingsPage } from './SettingsPage'
 
@@ -17,9 +18,10 @@ const me = {
 
 function renderSettings(extra: MockRoute[] = []) {
   const api = mockApi([
+    ...extra,
     { path: '/api/v1/users/me', body: me },
     { path: '/api/v1/health', body: demoHealth(true) },
-    ...extra,
+    { path: '/api/v1/jobs', body: recentJobs },
   ])
   renderWithProviders(<SettingsPage />, { route: '/settings' })
   return api
@@ -34,6 +36,19 @@ describe('SettingsPage', () => {
     expect(screen.getByText('はい（架空の企業・株価です）')).toBeInTheDocument()
     expect(screen.getByText('2026/11/27')).toBeInTheDocument()
     expect(screen.getByText('成功')).toBeInTheDocument()
+  })
+
+  it('shows administrators the background jobs', async () => {
+    renderSettings()
+    const card = await screen.findByRole('region', { name: 'バックグラウンド処理' })
+    expect(await within(card).findAllByRole('row')).toHaveLength(1 + recentJobs.length)
+  })
+
+  it('does not show members the jobs, nor ask for them', async () => {
+    const { calls } = renderSettings([{ path: '/api/v1/users/me', body: { ...me, is_admin: false } }])
+    expect(await screen.findByText('一般')).toBeInTheDocument()
+    expect(screen.queryByRole('heading', { name: 'バックグラウンド処理' })).not.toBeInTheDocument()
+    expect(calls.some((call) => call.url.pathname === '/api/v1/jobs')).toBe(false)
   })
 
   it('switches the UI language at once, remembers it here and saves it to the account', async () => {

@@ -9,6 +9,7 @@ import { chooseLanguage, LANGUAGES, isLanguage, type Language } from '@/lib/i18n
 import { usePageTitle } from '@/lib/usePageTitle'
 import { useSignOutEverywhere, useUpdateLanguage } from '../hooks/queries'
 import { useSettingsT } from '../i18n'
+import { JobsCard } from './JobsCard'
 import { PasswordForm } from './PasswordForm'
 import '../settings.css'
 
@@ -205,9 +206,10 @@ function DataCard() {
   )
 }
 
-/** /settings: account and password, language, and what data the app shows. */
+/** /settings: account and password, language, what data the app shows, and (administrators) jobs. */
 export function SettingsPage() {
   const { t } = useSettingsT()
+  const me = useMe()
   usePageTitle(t('title'))
   return (
     <div className="page set-page">
@@ -219,6 +221,7 @@ export function SettingsPage() {
           <DataCard />
         </div>
       </div>
+      {me.data?.is_admin ? <JobsCard /> : null}
     </div>
   )
 }
