@@ -47,6 +47,10 @@ just because 40 points could not be looked at; net = buy′ − sell′;
 strong_buy if net ≥ 35 and buy′ ≥ 60; buy if net ≥ 15; strong_sell if net ≤ −35 and sell′ ≥ 60;
 sell if net ≤ −15; otherwise neutral. Below 0.5 confidence, strong_* is capped to buy/sell; with
 nothing judged (confidence 0) it is neutral.
+
+**Whole frames** (``score_frame``): the default-weight scores of many stocks at once, equal value
+for value to ``score()`` of each (the signals' array twins in ``analysis._signal_arrays``, and the
+same roundings, reproduced exactly), for the metrics refresh that stores them for every stock.
 """
 
 from __future__ import annotations
@@ -58,13 +62,16 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
-from kabu_trade.analysis.catalog import SCORE_PARTS
+from kabu_trade.analysis._signal_arrays import judge
+from kabu_trade.analysis.catalog import METRICS, SCORE_PARTS
 from kabu_trade.analysis.signals import MISSING_KEY, SIGNALS, Params, Side, Signal, clean_metrics
 
 __all__ = [
     "DEFAULT_PART_POINTS",
     "RECOMMENDATIONS",
+    "FrameScores",
     "Recommendation",
     "ScoreResult",
     "Signal",
@@ -72,6 +79,7 @@ __all__ = [
     "recommend",
     "recommend_array",
     "score",
+    "score_frame",
 ]
 
 Recommendation = Literal["strong_buy", "buy", "neutral", "sell", "strong_sell"]
@@ -161,8 +169,9 @@ def recommend_array(
     """``recommend`` over arrays (the screener's vectorised path)."""
     b, s, c = (np.asarray(x, dtype=float) for x in (buy, sell, confidence))
     judged = c > 0
-    scale = np.divide(1.0, c, out=np.zeros_like(c), where=judged)
-    b, s = b * scale, s * scale
+    # Divided, as recommend() does (not multiplied by 1/c): a score on a threshold stays on it.
+    b = np.divide(b, c, out=np.zeros_like(b), where=judged)
+    s = np.divide(s, c, out=np.zeros_like(s), where=judged)
     net = np.where(judged, b - s, 0.0)
     strong = c >= MIN_CONFIDENCE_FOR_STRONG
     conditions = [
@@ -258,3 +267,140 @@ def _missing_entry(part: str, side: Side, names: list[str], lost: float) -> Sign
         max_points=round(lost, 2),
         missing=True,
     )
+
+
+# --- the same scores for a whole frame ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrameScores:
+    """``score()`` with the default part weights, for each row of a frame: the fields the metrics
+    refresh stores. Part arrays are (rows × parts), columns in ``SCORE_PARTS`` order."""
+
+    buy: npt.NDArray[np.float64]
+    sell: npt.NDArray[np.float64]
+    confidence: npt.NDArray[np.float64]
+    recommendation: npt.NDArray[np.str_]
+    part_buy: npt.NDArray[np.float64]
+    part_sell: npt.NDArray[np.float64]
+    part_available: npt.NDArray[np.float64]
+    part_max: npt.NDArray[np.float64]  # one per part
+
+    def parts(self) -> list[dict[str, dict[str, float]]]:
+        """``ScoreResult.parts`` of every row."""
+        maxima = self.part_max.tolist()
+        return [
+            {
+                part: {"buy": b, "sell": s, "max": m, "available": a}
+                for part, b, s, m, a in zip(SCORE_PARTS, buys, sells, maxima, available, strict=True)
+            }
+            for buys, sells, available in zip(
+                self.part_buy.tolist(), self.part_sell.tolist(), self.part_available.tolist(), strict=True
+            )
+        ]
+
+
+_UNITS = 10_000  # contributions are rounded to 4 decimals: whole numbers of 1/10,000 of a point
+
+
+def _check_whole_points() -> None:
+    """score_frame adds judged points with plain sums, exact only for whole numbers (as they are)."""
+    for definition in SIGNALS:
+        if definition.points != int(definition.points):
+            raise RuntimeError(f"{definition.name}: {definition.points} points is not a whole number")
+
+
+_check_whole_points()
+
+
+def score_frame(metrics: pd.DataFrame) -> FrameScores:
+    """``score(row)`` for every row of ``metrics`` (catalog names as columns, NaN/±inf = missing; a
+    metric without a column is missing everywhere), with the default part weights, computed for all
+    rows at once. Equal to the per-row ``score()``: buy, sell, confidence, recommendation, parts."""
+    if not isinstance(metrics, pd.DataFrame):
+        raise ValueError(f"metrics must be a pandas DataFrame, got {type(metrics).__name__}")
+    rows = len(metrics)
+    values: dict[str, npt.NDArray[np.float64]] = {}
+    for name in METRICS:
+        if name in metrics.columns:
+            try:
+                column = metrics[name].to_numpy(dtype=float, na_value=np.nan)
+            except (TypeError, ValueError):
+                raise ValueError(f"metrics[{name!r}] is not numeric") from None
+            values[name] = np.where(np.isfinite(column), column, np.nan)
+    present = {name: ~np.isnan(column) for name, column in values.items()}
+    none = np.zeros(rows, dtype=bool)
+
+    maxima = part_maxima()
+    sides = ("buy", "sell")
+    total = {(p, side): 0.0 for p in SCORE_PARTS for side in sides}
+    judged = {key: np.zeros(rows) for key in total}
+    units = {key: np.zeros(rows, dtype=np.int64) for key in total}
+    contributions: dict[str, list[npt.NDArray[np.float64]]] = {side: [] for side in sides}
+    for definition in SIGNALS:
+        points = definition.points * maxima[definition.part] / DEFAULT_PART_POINTS[definition.part]
+        if points <= 0:
+            continue
+        key = (definition.part, definition.side)
+        total[key] += points
+        judgeable = np.logical_and.reduce([present.get(name, none) for name in definition.inputs])
+        judged[key] = np.where(judgeable, judged[key] + points, judged[key])
+        fires, grade = judge(definition, values, rows)
+        hit = judgeable & fires
+        contribution = np.zeros(rows)
+        contribution[hit] = _round(points * np.where(grade[hit] < 1.0, grade[hit], 1.0), 4)
+        contribution[~(contribution > 0)] = 0.0
+        units[key] += np.rint(contribution * _UNITS).astype(np.int64)
+        contributions[definition.side].append(contribution)
+
+    def side_total(side: str) -> npt.NDArray[np.float64]:
+        # round(fsum(contributions), 2): exact from the whole units, except on a tie (…50 units),
+        # where it depends on the contributions' binary errors: those rows take the scalar way.
+        whole = sum(units[(p, side)] for p in SCORE_PARTS)
+        result = np.asarray((whole + 50) // 100, dtype=float) / 100.0
+        for row in np.flatnonzero(whole % 100 == 50):
+            result[row] = round(math.fsum(float(c[row]) for c in contributions[side]), 2)
+        return np.where(result < 100.0, result, 100.0)
+
+    buy, sell = side_total("buy"), side_total("sell")
+    all_points = math.fsum(total.values())
+    if all_points > 0:
+        share = sum(judged.values(), np.zeros(rows)) / all_points
+        confidence = _round(np.where(share < 1.0, share, 1.0), 3)
+    else:
+        confidence = np.zeros(rows)
+
+    def part_columns(of: Any) -> npt.NDArray[np.float64]:
+        return np.column_stack([of(p) for p in SCORE_PARTS]) if rows else np.zeros((0, len(SCORE_PARTS)))
+
+    def available(part: str) -> npt.NDArray[np.float64]:
+        part_total = total[(part, "buy")] + total[(part, "sell")]
+        if part_total <= 0:
+            return np.zeros(rows)
+        return _round((judged[(part, "buy")] + judged[(part, "sell")]) / part_total, 4)
+
+    return FrameScores(
+        buy=buy,
+        sell=sell,
+        confidence=confidence,
+        recommendation=recommend_array(buy, sell, confidence),
+        part_buy=part_columns(lambda p: units[(p, "buy")] / _UNITS),
+        part_sell=part_columns(lambda p: units[(p, "sell")] / _UNITS),
+        part_available=part_columns(available),
+        part_max=np.array([round(maxima[p], 2) for p in SCORE_PARTS]),
+    )
+
+
+def _round(values: npt.NDArray[np.float64], digits: int) -> npt.NDArray[np.float64]:
+    """Python's ``round(x, digits)`` for each value. numpy rounds ``x × 10^digits``, a product that
+    can land on the other side of a half than x's exact decimal value; the values within a few
+    units in the last place of a half (and any too large or not finite) are rounded by Python."""
+    scale = 10.0**digits
+    scaled = values * scale
+    out = np.rint(scaled) / scale
+    with np.errstate(invalid="ignore"):
+        half = np.abs(scaled - np.floor(scaled) - 0.5) <= 4 * np.spacing(np.abs(scaled))
+        unusual = half | ~np.isfinite(scaled) | (np.abs(scaled) >= 2.0**52)
+    for i in np.flatnonzero(unusual):
+        out[i] = round(float(values[i]), digits)
+    return out
