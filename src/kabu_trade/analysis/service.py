@@ -1,83 +1,192 @@
-"""The stored metrics of every stock: recomputed for the whole universe in one pass after a sync,
-read by evaluations, watchlists and the screener. No HTTP here and no commit: the caller's session
-scope commits."""
+"""The stored metrics of every stock: recomputed for the whole universe after a sync, read by
+evaluations, watchlists and the screener. No HTTP here.
+
+The universe is refreshed in chunks of stocks: read a chunk's bars, disclosures and splits as numpy
+columns, compute its metrics (a stock's metrics never depend on the other stocks computed with it:
+``analysis.universe``), score them all at once, write the rows, let the chunk go. Memory is bounded
+by the chunk size, not by the universe. The window (the last ``lookback_sessions`` distinct dates of
+the whole market) is chosen once, before the first chunk, so chunking changes no result.
+
+``refresh_stock_metrics`` runs in the caller's transaction (the caller's session scope commits);
+``refresh_all_metrics`` commits after each chunk, for a job that reports progress and should hold
+no write lock for the whole refresh.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from kabu_trade.analysis import repository
 from kabu_trade.analysis.catalog import METRICS
 from kabu_trade.analysis.models import StockMetrics
-from kabu_trade.analysis.scoring import score
+from kabu_trade.analysis.scoring import score, score_frame
 from kabu_trade.analysis.universe import compute_universe_metrics
-from kabu_trade.core.db import utcnow
+from kabu_trade.core.db import session_scope, utcnow
 
-__all__ = ["get_metrics", "load_metrics_frame", "refresh_stock_metrics"]
+__all__ = [
+    "DEFAULT_CHUNK_STOCKS",
+    "get_metrics",
+    "load_metrics_frame",
+    "refresh_all_metrics",
+    "refresh_stock_metrics",
+]
 
 # 300 sessions: the 250 a 52-week range needs, plus room for the recursive indicators (EMA, RSI,
 # ADX…) to forget where they started.
 DEFAULT_LOOKBACK_SESSIONS = 300
-_DAY_METRICS = [name for name, metric in METRICS.items() if metric.unit == "days"]
+# 500 stocks × 300 sessions are 150,000 bars: a few tens of MB while a chunk is worked on, and few
+# enough round trips that the chunking costs no time.
+DEFAULT_CHUNK_STOCKS = 500
+_NAMES = list(METRICS)
+_DAY_COLUMNS = np.array([METRICS[name].unit == "days" for name in _NAMES])
+
+Progress = Callable[[int, int], None]  # (stocks done, stocks to do)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every chunk of one refresh shares: the market's window and the stocks in it."""
+
+    start: date | None
+    end: date
+    codes: list[str]
+
+    def chunks(self, size: int) -> Iterator[list[str]]:
+        for first in range(0, len(self.codes), size):
+            yield self.codes[first : first + size]
 
 
 def refresh_stock_metrics(
-    session: Session, as_of: date | None = None, lookback_sessions: int = DEFAULT_LOOKBACK_SESSIONS
+    session: Session,
+    as_of: date | None = None,
+    lookback_sessions: int = DEFAULT_LOOKBACK_SESSIONS,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_STOCKS,
+    progress: Progress | None = None,
 ) -> int:
     """Recompute and store the metrics of every stock with bars, as of ``as_of`` (default: the
-    latest bar date) from its last ``lookback_sessions`` sessions. Returns the rows written."""
-    if isinstance(lookback_sessions, bool) or not isinstance(lookback_sessions, int) or lookback_sessions < 1:
-        raise ValueError(f"lookback_sessions must be a positive integer, got {lookback_sessions!r}")
+    latest bar date) from its last ``lookback_sessions`` sessions, in the caller's transaction.
+    Returns the rows written."""
+    plan = _plan(session, as_of, lookback_sessions, chunk_size)
+    if plan is None:
+        return 0
+    written = 0
+    for chunk in plan.chunks(chunk_size):
+        written += _refresh_chunk(session, plan, chunk)
+        if progress is not None:
+            progress(written, len(plan.codes))
+    return written
+
+
+def refresh_all_metrics(
+    sessions: sessionmaker[Session],
+    as_of: date | None = None,
+    lookback_sessions: int = DEFAULT_LOOKBACK_SESSIONS,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_STOCKS,
+    progress: Progress | None = None,
+) -> int:
+    """``refresh_stock_metrics`` with one transaction per chunk (each committed before the next is
+    read), for the jobs: a write lock is held for one chunk at a time and ``progress`` reports
+    committed work. A failure leaves the chunks before it refreshed. Returns the rows written."""
+    with session_scope(sessions) as session:
+        plan = _plan(session, as_of, lookback_sessions, chunk_size)
+    if plan is None:
+        return 0
+    written = 0
+    for chunk in plan.chunks(chunk_size):
+        with session_scope(sessions) as session:
+            written += _refresh_chunk(session, plan, chunk)
+        if progress is not None:
+            progress(written, len(plan.codes))
+    return written
+
+
+def _plan(session: Session, as_of: date | None, lookback_sessions: int, chunk_size: int) -> _Plan | None:
+    for name, value in (("lookback_sessions", lookback_sessions), ("chunk_size", chunk_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
     if as_of is not None and not isinstance(as_of, date):
         raise ValueError(f"as_of must be a date or None, got {type(as_of).__name__}")
     end = repository.latest_session(session, as_of)
     if end is None:
-        return 0
+        return None
     start = repository.first_of_last_sessions(session, end, lookback_sessions)
-    bars = repository.bars_between(session, start, end)
-    disclosures = repository.disclosures_until(session, end)
-    # Splits older than the window still convert older per-share figures (last year's EPS).
-    splits = repository.split_events(session, end)
-    frame = compute_universe_metrics(bars, disclosures, end, splits=splits)
+    return _Plan(start, end, repository.codes_with_bars(session, start, end))
+
+
+def _refresh_chunk(session: Session, plan: _Plan, codes: Sequence[str]) -> int:
+    bars = repository.bars_of(session, codes, plan.start, plan.end)
+    disclosures = repository.disclosures_of(session, codes, plan.end)
+    # Every split of these stocks up to the end: those inside the window adjust the bars (which are
+    # read without adj_factor), older ones still convert older per-share figures (last year's EPS).
+    splits = repository.split_events_of(session, codes, plan.end)
+    frame = compute_universe_metrics(bars, disclosures, plan.end, splits=splits)
     return repository.upsert_metrics(session, _records(frame))
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """stock_metrics rows: the metric values as a JSON document, None where missing."""
+    """stock_metrics rows: the metric values as a JSON document (None where missing, whole days as
+    int) and the default scores of exactly those values."""
     now = utcnow()
-    names = list(METRICS)
-    values = frame[names].to_numpy(dtype=float)
+    values = frame[_NAMES].to_numpy(dtype=float)
     finite = np.isfinite(values)
-    days = np.isin(names, _DAY_METRICS)
-    rows = []
-    for code, as_of, bars, row, ok in zip(
-        frame["code"], frame["as_of"], frame["bars"], values.tolist(), finite.tolist(), strict=True
-    ):
-        document = {
-            name: (int(x) if is_day else x) if good else None
-            for name, x, good, is_day in zip(names, row, ok, days.tolist(), strict=True)
+    # What is stored is what is scored: day counts as whole numbers (int() truncates), the rest as is.
+    stored = np.where(finite, values, np.nan)
+    stored[:, _DAY_COLUMNS] = np.trunc(stored[:, _DAY_COLUMNS])
+    cells = stored.astype(object)
+    days = stored[:, _DAY_COLUMNS]
+    cells[:, _DAY_COLUMNS] = np.where(np.isfinite(days), days, 0).astype(np.int64).astype(object)
+    cells[~finite] = None
+    documents = [dict(zip(_NAMES, row, strict=True)) for row in cells.tolist()]
+    scores = _frame_scores(pd.DataFrame(stored, columns=_NAMES, copy=False))
+    return [
+        {
+            "code": code,
+            "as_of": as_of,
+            "computed_at": now,
+            "bars": bars,
+            "values": document,
+            "scores": scored,
         }
-        rows.append(
-            {
-                "code": code,
-                "as_of": as_of,
-                "computed_at": now,
-                "bars": int(bars),
-                "values": document,
-                "scores": default_scores(document),
-            }
+        for code, as_of, bars, document, scored in zip(
+            frame["code"].tolist(),
+            frame["as_of"].tolist(),
+            frame["bars"].astype(np.int64).tolist(),
+            documents,
+            scores,
+            strict=True,
         )
-    return rows
+    ]
+
+
+def _frame_scores(metrics: pd.DataFrame) -> list[dict[str, Any]]:
+    """``default_scores`` of every row, computed for all rows at once."""
+    scored = score_frame(metrics)
+    return [
+        {"buy": buy, "sell": sell, "confidence": confidence, "recommendation": recommendation, "parts": parts}
+        for buy, sell, confidence, recommendation, parts in zip(
+            scored.buy.tolist(),
+            scored.sell.tolist(),
+            scored.confidence.tolist(),
+            scored.recommendation.tolist(),
+            scored.parts(),
+            strict=True,
+        )
+    ]
 
 
 def default_scores(metrics: dict[str, Any]) -> dict[str, Any]:
     """Policy-free scores with the default part weights, kept per part so that the screener can
-    re-weight the parts for any policy in one vectorised step."""
+    re-weight the parts for any policy in one vectorised step (one stock; the refresh scores whole
+    chunks with ``score_frame``, which gives the same)."""
     result = score(metrics)
     return {
         "buy": result.buy_score,

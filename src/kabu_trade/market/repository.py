@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, delete, func, or_, select
+from sqlalchemy import case, delete, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from kabu_trade.core.bulk import upsert_columns
@@ -101,8 +101,10 @@ def bars_frame(
 
 def split_events(session: Session, code: str, after: date | None = None) -> list[tuple[date, float]]:
     """The dates on which a split factor other than 1 took effect (few per stock, if any)."""
+    # A literal, not a bound parameter: only then may PostgreSQL's cached (generic) plans use the
+    # partial index ix_daily_bars_splits, whose predicate is ``adj_factor <> 1.0``.
     query = select(DailyBar.date, DailyBar.adj_factor).where(
-        DailyBar.code == code, DailyBar.adj_factor != 1.0, DailyBar.adj_factor.is_not(None)
+        DailyBar.code == code, DailyBar.adj_factor != literal_column("1.0"), DailyBar.adj_factor.is_not(None)
     )
     if after:
         query = query.where(DailyBar.date > after)
