@@ -22,6 +22,7 @@ from kabu_trade.analysis.service import refresh_stock_metrics
 from kabu_trade.core.cache import bump_market_generation
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope
+from kabu_trade.screener.service import publish_snapshot
 from kabu_trade.watchlists.service import evaluate_all_watchlists
 
 log = structlog.get_logger(__name__)
@@ -45,6 +46,7 @@ def refresh_metrics(context: AppContext, progress: Progress | None = None) -> in
     with session_scope(context.sessions) as session:
         count = refresh_stock_metrics(session)
     bump_market_generation(context.cache)
+    publish_snapshot(context)  # the screener's snapshot, built once here: no user waits for it
     report(1, 1, "metrics")
     return count
 
