@@ -130,7 +130,7 @@ def _from_cache(entry: CachedUser, version: int) -> User | None:
         raise _signed_out()
     if entry.token_version < version:
         return None
-    return entry.as_user()
+    return entry.user
 
 
 async def current_user(

@@ -35,7 +35,6 @@ import time
 import weakref
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import structlog
@@ -56,49 +55,36 @@ _PENDING = "kabu_trade.auth.changed_users"
 
 @dataclass(frozen=True)
 class CachedUser:
-    """The columns of an account that requests use (no password hash), as read at ``loaded_at``."""
+    """An account as read at ``loaded_at`` under ``generation`` (None: unknown), with the detached
+    ``User`` that safe requests are given (no password hash loaded: reading it raises)."""
 
-    id: int
-    username: str
-    is_admin: bool
+    user: User
     is_active: bool
-    language: str
-    created_at: datetime
-    last_login_at: datetime | None
     token_version: int
-    generation: str | None  # the account's generation in Redis when it was read (None: unknown)
+    generation: str | None
     loaded_at: float
 
     @classmethod
     def of(cls, user: User, generation: str | None, loaded_at: float) -> CachedUser:
-        return cls(
-            user.id,
-            user.username,
-            user.is_admin,
-            user.is_active,
-            user.language,
-            user.created_at,
-            user.last_login_at,
-            user.token_version,
-            generation,
-            loaded_at,
-        )
+        return cls(_detached_copy(user), user.is_active, user.token_version, generation, loaded_at)
 
-    def as_user(self) -> User:
-        """A detached ``User`` of this request's own (entries are shared; an instance is not). Its
-        password hash is not loaded: reading it raises rather than answering from a copy."""
-        user = User(
-            id=self.id,
-            username=self.username,
-            is_admin=self.is_admin,
-            is_active=self.is_active,
-            language=self.language,
-            created_at=self.created_at,
-            last_login_at=self.last_login_at,
-            token_version=self.token_version,
-        )
-        make_transient_to_detached(user)
-        return user
+
+def _detached_copy(user: User) -> User:
+    """A detached ``User`` of the cache's own, with the columns requests read and not the password
+    hash. Shared by the safe requests that use this entry: they read it, none writes it (writes
+    are given an account of their own, read from the database)."""
+    copy = User(
+        id=user.id,
+        username=user.username,
+        is_admin=user.is_admin,
+        is_active=user.is_active,
+        language=user.language,
+        created_at=user.created_at,
+        last_login_at=user.last_login_at,
+        token_version=user.token_version,
+    )
+    make_transient_to_detached(copy)
+    return copy
 
 
 class UserCache:

@@ -88,6 +88,10 @@ def _state_list(request: Request, key: str) -> list[Any]:
     return items
 
 
+def _sessions(request: Request) -> list[Session]:
+    return list(getattr(request.state, _SESSIONS, None) or [])
+
+
 def finish(sessions: list[Session], *, failed: bool) -> None:
     """Commit (or roll back) and close every session of the request, in this thread."""
     try:
@@ -119,14 +123,14 @@ class UnitOfWorkRoute(APIRoute):
         own = next((p.name for p in signature.parameters.values() if p.annotation is Request), None)
 
         def work(request: Request, kwargs: dict[str, Any]) -> Any:
-            sessions = list(getattr(request.state, _SESSIONS, None) or [])
             try:
                 resolved = {id(d): d.resolve() for d in getattr(request.state, _DEFERRED, None) or []}
                 result = endpoint(**{k: resolved.get(id(v), v) for k, v in kwargs.items()})
             except BaseException:
-                finish(sessions, failed=True)
+                finish(_sessions(request), failed=True)
                 raise
-            finish(sessions, failed=False)
+            # Read now, not before: a session may be opened by the endpoint itself (on demand).
+            finish(_sessions(request), failed=False)
             return self._validated(result)
 
         peek: Peek | None = getattr(endpoint, _PEEK, None)

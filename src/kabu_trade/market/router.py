@@ -4,6 +4,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from kabu_trade.auth.deps import current_user
 from kabu_trade.core.cache import JsonBody
@@ -27,12 +28,15 @@ CODE_PATTERN = r"^[0-9A-Za-z]{4,5}$"
 
 
 async def get_reads(request: Request, context: ContextDep) -> StockReads:
-    # async, and not a yield dependency: it only builds objects. The session takes a connection
-    # at its first query, so an answer found in the cache never checks one out; the route's unit
-    # of work commits and closes it when the endpoint ran.
-    session = context.sessions()
-    register_session(request, session)
-    return StockReads(session, context.cache, context.settings.cache_ttl_seconds)
+    # async, and not a yield dependency: it only builds an object. The session is opened when the
+    # first query needs it (in the endpoint's hop, whose unit of work then commits and closes it),
+    # so an answer found in the cache makes no session and checks out no connection.
+    def open_session() -> Session:
+        session = context.sessions()
+        register_session(request, session)
+        return session
+
+    return StockReads(open_session, context.cache, context.settings.cache_ttl_seconds)
 
 
 Reads = Annotated[StockReads, Depends(get_reads)]

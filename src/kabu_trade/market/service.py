@@ -49,10 +49,18 @@ PERIOD_DAYS: dict[str, int | None] = {
 class StockReads:
     """Read side of the market domain for one request (session) and the shared cache."""
 
-    def __init__(self, session: Session, cache: Cache, ttl: int) -> None:
-        self.session = session
+    def __init__(self, session: Session | Callable[[], Session], cache: Cache, ttl: int) -> None:
+        # A session, or how to open one when the first query needs it (an answer from the cache
+        # needs none: not even the object is made).
+        self._session = session
         self.cache = cache
         self.ttl = ttl
+
+    @property
+    def session(self) -> Session:
+        if not isinstance(self._session, Session):
+            self._session = self._session()
+        return self._session
 
     def _key(self, *parts: Any) -> str:
         return market_key(*parts)(market_generation(self.cache))
