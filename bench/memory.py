@@ -258,7 +258,7 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("--symbols", default=None, help="demo universe sizes (default 320,1000,4000)")
     parser.add_argument("--databases", default=None, help="sqlite,postgresql (default: both)")
     parser.add_argument("--requests", type=int, default=1000, help="mixed requests before the API figure")
-    parser.add_argument("--rate", type=float, default=100, help="requests per second (open loop)")
+    parser.add_argument("--rate", type=float, default=50, help="requests per second (open loop)")
     args = parser.parse_args(list(argv))
     chosen = args.symbols or ("320" if args.quick else ",".join(map(str, SIZES)))
     sizes = [int(n) for n in chosen.split(",")]
