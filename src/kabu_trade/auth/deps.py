@@ -133,6 +133,34 @@ def _from_cache(entry: CachedUser, version: int) -> User | None:
     return entry.user
 
 
+def cached_user(request: Request) -> User | None:
+    """The signed-in user when the user cache alone can say so beyond doubt — a safe method, a
+    valid bearer token, a fresh entry of the token's version, an active account — else None, and
+    the route's own dependencies decide (and refuse) as usual. For answers given before FastAPI
+    resolves any dependency (``core/unit_of_work.py``: ``early``)."""
+    if request.method not in SAFE_METHODS:
+        return None
+    # As OAuth2PasswordBearer reads it.
+    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+    token = token.strip()
+    cache: UserCache | None = getattr(request.app.state, _USER_CACHE, None)
+    if scheme.lower() != "bearer" or not token or cache is None:
+        return None
+    state = request.scope.get("state", {})
+    claims = state.get(CLAIMS_STATE)
+    try:
+        payload = claims[1] if claims is not None and claims[0] == token else None
+        if payload is None:
+            payload = verified_tokens.claims(token, request.app.state.context.settings.signing_key())
+        user_id, version = int(payload["sub"]), int(payload["ver"])
+    except (jwt.PyJWTError, ValueError, KeyError, TypeError):
+        return None
+    entry = cache.get(user_id, state.get(GENERATION_STATE))
+    if entry is None or not entry.is_active or entry.token_version != version:
+        return None
+    return entry.user
+
+
 async def current_user(
     token: Annotated[str | None, Depends(oauth2_scheme)], request: Request, context: ContextDep
 ) -> User:

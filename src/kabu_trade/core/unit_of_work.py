@@ -26,14 +26,17 @@ A read whose answer is already cached needs no trip at all: an endpoint marked w
 ``answered_from_cache`` has an async *peek* that looks for the finished answer from the event loop
 (without blocking: a dict lookup, or an asynchronous Redis call) and the hop happens only when it
 finds nothing — or when the signed-in user still has to be read from the database, because no
-answer goes out before the account has been checked.
+answer goes out before the account has been checked. Its optional *early* answer is tried even
+before FastAPI resolves the dependencies (a quarter of a cached read's time): it gets the bare
+request and must itself be sure of everything the dependencies would check, answering None
+whenever in doubt so that the route runs as usual (and refuses as usual).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Protocol, TypeVar
 
 import anyio.to_thread
@@ -46,17 +49,22 @@ _REQUEST_PARAM = "unit_of_work_request__"
 _SESSIONS = "unit_of_work_sessions"
 _DEFERRED = "unit_of_work_deferred"
 _PEEK = "__unit_of_work_peek__"
+_EARLY = "__unit_of_work_early__"
 E = TypeVar("E", bound=Callable[..., Any])
 Peek = Callable[..., Awaitable[Response | None]]
+Early = Callable[[Request], Awaitable[Response | None]]
 
 
-def answered_from_cache(peek: Peek) -> Callable[[E], E]:
+def answered_from_cache(peek: Peek, *, early: Early | None = None) -> Callable[[E], E]:
     """Mark a sync endpoint whose answer may be ready without the database: ``peek`` is called on
     the event loop with the request and the endpoint's arguments, and returns the response, or
-    None to run the endpoint in its hop as usual. It must not block (no sync IO)."""
+    None to run the endpoint in its hop as usual; ``early`` is called with the bare request before
+    any dependency (see the module's docstring). Neither may block (no sync IO)."""
 
     def mark(endpoint: E) -> E:
         setattr(endpoint, _PEEK, peek)
+        if early is not None:
+            setattr(endpoint, _EARLY, early)
         return endpoint
 
     return mark
@@ -159,6 +167,18 @@ class UnitOfWorkRoute(APIRoute):
             parameters=params, return_annotation=return_annotation
         )
         return run
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        early: Early | None = getattr(self.original_endpoint, _EARLY, None)
+        if early is None:
+            return handler
+
+        async def answer(request: Request) -> Response:
+            found = await early(request)
+            return found if found is not None else await handler(request)
+
+        return answer
 
     def _validated(self, result: Any) -> Any:
         """Validate the answer against the response model here, off the event loop.

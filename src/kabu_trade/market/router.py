@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any
 
+from cachetools import LRUCache
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from kabu_trade.auth.deps import current_user
-from kabu_trade.core.cache import JsonBody
+from kabu_trade.auth.deps import cached_user, current_user
+from kabu_trade.core.cache import JsonBody, KeyFor, peek_market
 from kabu_trade.core.deps import ContextDep
 from kabu_trade.core.params import IsoDate, Offset
 from kabu_trade.core.unit_of_work import UnitOfWorkRoute, answered_from_cache, register_session
@@ -43,6 +45,33 @@ Reads = Annotated[StockReads, Depends(get_reads)]
 Code = Annotated[str, Query(pattern=CODE_PATTERN)]
 
 
+class ValidatedRequests:
+    """The cache key each raw request (path and query string) was validated into, once the route
+    has run it with every dependency: the same raw request always validates the same way, so its
+    next occurrence can be answered before any dependency runs (``early``) when the user cache
+    vouches for its account. Per process, bounded; a request never seen runs the route."""
+
+    def __init__(self, maxsize: int = 20_000) -> None:
+        self._keys: LRUCache[tuple[str, bytes], KeyFor] = LRUCache(maxsize=maxsize)
+
+    def record(self, request: Request, key_for: KeyFor) -> KeyFor:
+        self._keys[(request.scope["path"], request.scope["query_string"])] = key_for
+        return key_for
+
+    def early(self) -> Callable[[Request], Awaitable[Response | None]]:
+        async def answer(request: Request) -> Response | None:
+            key_for = self._keys.get((request.scope["path"], request.scope["query_string"]))
+            if key_for is None or cached_user(request) is None:
+                return None
+            found = await peek_market(request.app.state.context.cache, key_for)
+            return json_answer(request, found) if found else None
+
+        return answer
+
+
+_lists, _details, _prices = ValidatedRequests(), ValidatedRequests(), ValidatedRequests()
+
+
 def json_answer(request: Request, answer: JsonBody) -> Response:
     """The cached body as it is, with its ETag; 304 without a body when the client has it already.
     ``no-cache``: a browser may keep it but asks again each time (a 304 costs no body)."""
@@ -65,12 +94,12 @@ async def _peek_list(
     limit: int = 50,
     offset: int = 0,
 ) -> Response | None:
-    found = await reads.peek(search_key(q, sector, market, limit, offset))
+    found = await reads.peek(_lists.record(request, search_key(q, sector, market, limit, offset)))
     return json_answer(request, found) if found else None
 
 
 @router.get("", response_model=StockList, summary="Search stocks by code prefix or name (漢字/かな/English)")
-@answered_from_cache(_peek_list)
+@answered_from_cache(_peek_list, early=_lists.early())
 def list_stocks(
     request: Request,
     reads: Reads,
@@ -84,12 +113,12 @@ def list_stocks(
 
 
 async def _peek_detail(request: Request, code: str, reads: StockReads) -> Response | None:
-    found = await reads.peek(detail_key(code))
+    found = await reads.peek(_details.record(request, detail_key(code)))
     return json_answer(request, found) if found else None
 
 
 @router.get("/{code}", response_model=StockDetail)
-@answered_from_cache(_peek_detail)
+@answered_from_cache(_peek_detail, early=_details.early())
 def get_stock(request: Request, code: str, reads: Reads) -> Any:
     return json_answer(request, reads.detail(code))
 
@@ -104,7 +133,7 @@ async def _peek_prices(
     adjusted: bool = True,
 ) -> Response | None:
     check_price_window(from_, to)
-    found = await reads.peek(prices_key(code, period, from_, to, adjusted))
+    found = await reads.peek(_prices.record(request, prices_key(code, period, from_, to, adjusted)))
     return json_answer(request, found) if found else None
 
 
@@ -114,7 +143,7 @@ async def _peek_prices(
     response_model_by_alias=True,
     summary="Daily bars, split-adjusted unless adjusted=false",
 )
-@answered_from_cache(_peek_prices)
+@answered_from_cache(_peek_prices, early=_prices.early())
 def get_prices(
     request: Request,
     code: str,
