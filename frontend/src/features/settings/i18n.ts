@@ -41,7 +41,7 @@ const ja = {
   },
   jobs: {
     title: 'バックグラウンド処理',
-    lead: 'データの同期と指標の再計算は、サーバーのワーカーが順に実行します。同じ種類の処理は一度に 1 件だけ待機・実行できます。管理者だけが追加できます。',
+    lead: 'データの同期と指標の再計算は、サーバーのワーカーが順に実行します。同じ種類の処理は一度に 1 件だけ待機・実行できます。',
     queueSync: 'データを同期',
     queueRefresh: '指標を再計算',
     queueing: '追加しています…',
@@ -56,7 +56,7 @@ const ja = {
     started: '開始',
     duration: '所要時間',
     worker: 'ワーカー',
-    automatic: '自動',
+    bySystem: 'システム',
     source: 'ソース：{{source}}',
   },
   data: {
@@ -121,7 +121,7 @@ const en: typeof ja = {
   },
   jobs: {
     title: 'Background jobs',
-    lead: 'The server’s worker runs data syncs and metrics refreshes in turn. Only one job of each kind can be queued or running at a time. Only administrators can add them.',
+    lead: 'The server’s worker runs data syncs and metrics refreshes in turn. Only one job of each kind can be queued or running at a time.',
     queueSync: 'Sync data',
     queueRefresh: 'Recompute metrics',
     queueing: 'Adding…',
@@ -136,7 +136,7 @@ const en: typeof ja = {
     started: 'Started',
     duration: 'Duration',
     worker: 'Worker',
-    automatic: 'automatic',
+    bySystem: 'system',
     source: 'Source: {{source}}',
   },
   data: {

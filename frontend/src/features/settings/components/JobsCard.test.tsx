@@ -52,7 +52,7 @@ describe('JobsCard', () => {
     expect(first).toHaveTextContent('完了')
     expect(first).toHaveTextContent('300 銘柄・日足 359,700 本・財務 7,200 件を更新')
     expect(first).toHaveTextContent('2026/12/01 18:41')
-    expect(first).toHaveTextContent('自動') // no one asked: the install queued it
+    expect(first).toHaveTextContent('システム') // no one asked: the install queued it
     expect(first).toHaveTextContent('17 秒')
     expect(first).toHaveTextContent('worker:vm:11021:fb508172')
 

@@ -45,7 +45,7 @@ function JobRow({ job }: { job: JobRead }) {
       </td>
       <td data-label={t('jobs.created')}>
         {fmt.dateTime(job.created_at)}
-        {job.requested_by === null ? <span className="set-job-note">{t('jobs.automatic')}</span> : null}
+        {job.requested_by === null ? <span className="set-job-note">{t('jobs.bySystem')}</span> : null}
       </td>
       <td data-label={t('jobs.started')}>{fmt.dateTime(job.started_at)}</td>
       <td data-label={t('jobs.duration')}>{text.duration(job.started_at, until) ?? '—'}</td>
