@@ -13,7 +13,6 @@ import pytest
 import sqlalchemy as sa
 
 from kabu_trade.auth import repository
-from kabu_trade.auth.deps import publisher
 from kabu_trade.auth.models import User
 from kabu_trade.auth.user_cache import EVERY_USER, UserCache, _caches, _ids_in
 from kabu_trade.core.cache import redis_key_prefix
@@ -32,7 +31,6 @@ LONG = 3600.0  # entries that outlive any pause of a loaded machine: only invali
 
 def app_with(context: AppContext, cache: UserCache, *, other_process: bool = False) -> Any:
     app = create_app(context=context)
-    cache.publish = publisher(context)  # as the API makes it: commits bump the Redis generation
     app.state.user_cache = cache
     if other_process:
         # Another API process: this process's commits do not reach its cache directly.

@@ -9,7 +9,6 @@ still honoured), and otherwise from the database in the endpoint's own trip to t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
 from typing import Annotated
 
 import jwt
@@ -18,12 +17,11 @@ from fastapi.security import OAuth2PasswordBearer
 
 from kabu_trade.auth import repository
 from kabu_trade.auth.models import User
-from kabu_trade.auth.user_cache import EVERY_USER, SAFE_METHODS, CachedUser, UserCache
-from kabu_trade.core.cache import redis_key_prefix
+from kabu_trade.auth.user_cache import SAFE_METHODS, CachedUser, UserCache
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.deps import ContextDep
 from kabu_trade.core.errors import Forbidden, Unauthorized
-from kabu_trade.core.ratelimit import CLAIMS_STATE, EVERY_IDENTITY, GENERATION_STATE, identity_generation
+from kabu_trade.core.ratelimit import CLAIMS_STATE, GENERATION_STATE
 from kabu_trade.core.token_cache import verified_tokens
 from kabu_trade.core.unit_of_work import defer
 
@@ -88,25 +86,9 @@ def user_cache(request: Request, context: AppContext) -> UserCache:
     state = request.app.state
     cache: UserCache | None = getattr(state, _USER_CACHE, None)
     if cache is None:
-        cache = UserCache(context.settings.auth_cache_seconds, publish=publisher(context))
+        cache = UserCache(context.settings.auth_cache_seconds)
         setattr(state, _USER_CACHE, cache)
     return cache
-
-
-def publisher(context: AppContext) -> Callable[[Collection[int]], None] | None:
-    """Bump the changed accounts' generations in Redis, where the other processes read them."""
-    if redis_key_prefix(context.cache) is None:
-        return None  # no Redis: one process (embedded), or nothing shared to tell the others by
-    cache = context.cache
-
-    def publish(user_ids: Collection[int]) -> None:
-        for user_id in user_ids:
-            # Kept a week: far longer than any entry lives; a key that expired reads 0, which an
-            # entry loaded under a later number does not match either.
-            key = identity_generation(EVERY_IDENTITY if user_id == EVERY_USER else user_id)
-            cache.incr(key, ttl=7 * 86400)
-
-    return publish
 
 
 def _verified(request: Request, token: str, context: AppContext) -> tuple[int, int]:

@@ -45,6 +45,8 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter, ColumnElement
 
 from kabu_trade.auth.models import User
+from kabu_trade.core.cache import redis_key_prefix, serving_cache
+from kabu_trade.core.ratelimit import EVERY_IDENTITY, identity_generation
 
 log = structlog.get_logger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -88,22 +90,16 @@ def _detached_copy(user: User) -> User:
 
 
 class UserCache:
-    """Accounts by id for ``seconds``, at most ``maxsize`` of them (least recently used go first).
-
-    ``publish`` is called with the ids of every committed change (``EVERY_USER`` for an unknown
-    set) so that other processes hear of it (the API bumps the Redis generations through it).
-    """
+    """Accounts by id for ``seconds``, at most ``maxsize`` of them (least recently used go first)."""
 
     def __init__(
         self,
         seconds: float,
         maxsize: int = 10_000,
         *,
-        publish: Callable[[Collection[int]], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.seconds = seconds
-        self.publish = publish
         self.clock = clock
         self._entries: LRUCache[int, CachedUser] = LRUCache(maxsize=maxsize)
         self._lock = threading.Lock()
@@ -158,17 +154,24 @@ _caches: weakref.WeakSet[UserCache] = weakref.WeakSet()
 
 
 def users_changed(user_ids: Collection[int]) -> None:
-    """Drop the accounts from every cache of this process and tell the other processes (once per
-    publisher). Called after a commit that changed them; callers outside a session may call it too."""
-    published: set[Any] = set()
+    """Drop the accounts from every cache of this process, and bump their generations in the
+    Redis of the application serving this request, where the other processes read them. Called
+    after a commit that changed them; outside a request (the CLI) nothing is bumped, and the
+    other processes notice within the TTL."""
     for cache in list(_caches):
         cache.invalidate(user_ids)
-        if cache.publish is not None and cache.publish not in published:
-            published.add(cache.publish)
-            try:
-                cache.publish(user_ids)
-            except Exception as exc:  # the commit is done: the other processes fall back on the TTL
-                log.warning("user_change_not_published", error=str(exc), users=sorted(user_ids))
+    shared = serving_cache.get()
+    if shared is None or redis_key_prefix(shared) is None:
+        return  # no Redis: one process (embedded), or nothing shared to tell the others by
+    try:
+        for user_id in user_ids:
+            # Kept a week, far longer than any entry lives; an expired key reads 0, which an
+            # entry loaded under a later number does not match either.
+            shared.incr(
+                identity_generation(EVERY_IDENTITY if user_id == EVERY_USER else user_id), ttl=7 * 86400
+            )
+    except Exception as exc:  # the commit is done: the other processes fall back on the TTL
+        log.warning("user_change_not_published", error=str(exc), users=sorted(user_ids))
 
 
 # --- seeing every change of a users row ----------------------------------------------------------

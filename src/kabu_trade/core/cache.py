@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import hashlib
 import json
 import threading
@@ -390,7 +391,7 @@ class ResilientCache:
             return None
         prefix = self.redis.prefix
         try:
-            async with asyncio.timeout(self.redis.connect_timeout + self.redis.socket_timeout):
+            async with asyncio.timeout(async_deadline(self.redis.connect_timeout, self.redis.socket_timeout)):
                 pipe = self._async_client().pipeline(transaction=False)
                 pipe.get(prefix + MARKET_GENERATION_KEY)
                 pipe.get(prefix + key_for(generation))
@@ -399,7 +400,8 @@ class ResilientCache:
             self.breaker.failure(token, exc)
             return None
         self.breaker.success(token)
-        if current is None or current.decode() != generation:
+        # A missing key is generation 0, as ``market_generation`` reads it.
+        if (current.decode() if current is not None else "0") != generation:
             self._redis_generation = None  # moved (or lost): the thread path reads it properly
             return None
         return body if isinstance(body, bytes) else None
@@ -475,6 +477,25 @@ def bump_market_generation(cache: Cache) -> int:
     if isinstance(cache, ResilientCache):
         return cache.bump_market_generation()
     return cache.incr(MARKET_GENERATION_KEY)
+
+
+# The cache of the application serving the current request (set for every API request by
+# ``core/ratelimit.py``'s middleware, copied into the request's worker thread): what code deep in a
+# request, such as a session event after a commit, reaches other processes through. None outside
+# a request (the CLI, jobs).
+serving_cache: contextvars.ContextVar[Cache | None] = contextvars.ContextVar("serving_cache", default=None)
+
+
+def async_deadline(connect_timeout: float, socket_timeout: float) -> float:
+    """The longest an asynchronous Redis call may take, as a whole, before it counts as failed.
+
+    The socket time-outs bound each wait on Redis itself; this only catches what they do not
+    (a connection being set up, a script loaded), so it is generous: on a busy event loop the
+    wall clock also counts the time other requests hold the loop, and a burst of requests opening
+    connections together took over half a second on a loaded 2-core machine. A frozen Redis is
+    still caught by the socket time-outs, and the breaker then stops asking it.
+    """
+    return 4 * (connect_timeout + socket_timeout)
 
 
 def redis_key_prefix(cache: Cache) -> str | None:

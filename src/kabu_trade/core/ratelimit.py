@@ -38,7 +38,7 @@ from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kabu_trade.core.cache import redis_key_prefix
+from kabu_trade.core.cache import async_deadline, redis_key_prefix, serving_cache
 from kabu_trade.core.circuit_breaker import BreakerState, CircuitBreaker
 from kabu_trade.core.config import Settings
 from kabu_trade.core.net import client_address
@@ -155,8 +155,11 @@ class Counters:
         self._memory = MovingWindowRateLimiter(MemoryStorage())
         self._redis: redis.asyncio.Redis | None = None
         self._script: AsyncScript | None = None
-        # One call, bounded by the socket time-outs; the deadline also covers a script (re)load.
-        self._deadline = 2 * (settings.redis_connect_timeout_seconds + settings.redis_socket_timeout_seconds)
+        # One call, bounded by the socket time-outs; the deadline also covers a connection being
+        # made and a script (re)load (core/cache.py: async_deadline).
+        self._deadline = async_deadline(
+            settings.redis_connect_timeout_seconds, settings.redis_socket_timeout_seconds
+        )
         if settings.redis_url:
             self._redis = redis.asyncio.Redis.from_url(
                 settings.redis_url,
@@ -338,10 +341,15 @@ class RateLimitMiddleware:
         if scope["type"] == "lifespan":
             await self.app(scope, receive, self._closing(scope, send))
             return
-        if scope["type"] != "http" or not is_limited(scope["path"]):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
+        # Every request knows its application's cache, wherever it runs (auth/user_cache.py).
+        serving_cache.set(state.context.cache)
+        if not is_limited(scope["path"]):
+            await self.app(scope, receive, send)
+            return
         settings: Settings = state.context.settings
         if not settings.rate_limit_enabled:
             await self.app(scope, receive, send)
