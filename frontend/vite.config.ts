@@ -35,5 +35,8 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
     restoreMocks: true,
+    // A guard against a hung test, not a speed check: on two cores shared with other suites the
+    // policy editor's typing tests took over the default 5 s (they did before the jobs work too).
+    testTimeout: 20_000,
   },
 })
