@@ -5,8 +5,9 @@ a straightforward baseline measured in the same run with the same repetitions.
   a Python loop over the same stored metrics, judging every rule and scoring each stock one by one,
   then sorting.
 - **screening, end to end**: POST /api/v1/screener (warm: the snapshot is loaded once per sync;
-  the first call, which loads it, is shown on its own); baseline: read every stored metrics row from
-  the database, then the loop above.
+  the first call, which loads it here because the metrics were written without the sync's
+  pipeline, is shown on its own); baseline: read every stored metrics row from the database, then
+  the loop above.
 - **evaluation, compute**: ``evaluate`` on a stock's stored metrics; baseline: recompute the
   stock's metrics from its bars and disclosures (already in memory), then ``evaluate``.
 - **evaluation, end to end**: POST /api/v1/evaluations (which also stores the evaluation in the
@@ -115,7 +116,7 @@ def measure(
     body = {"policy_id": server.policy_id, "limit": 50}
     first, response = repeat(lambda: call(lambda: http.post("/api/v1/screener", json=body)), 1)
     figure(
-        f"screening first call after a sync, {label}",
+        f"screening first call, snapshot not loaded yet, {label}",
         f"{first.min * 1000:.0f} ms (loads the snapshot; {response.json()['total']} stocks qualify "
         "under the momentum preset)",
     )

@@ -18,7 +18,7 @@ Two figures per size, each beside a baseline measured in the same run, with the 
 
 The baseline costs ~20 ms per stock, so at 4,000 stocks it is measured on the first
 ``--baseline-symbols`` stocks (reading, computing and writing only theirs) and scaled linearly, each
-stock being independent work; the output says so. ``--quick``: 320 stocks, a baseline on 80 of
+stock being independent work; the output says so. ``--quick``: 320 stocks, a baseline on 40 of
 them, SQLite only.
 """
 
@@ -332,7 +332,7 @@ def end_to_end(database: str, universe: Universe, symbols: int, repeats: int, ba
 
 def main(argv: Sequence[str] = ()) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench metrics", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="320 stocks, baseline on 80, SQLite only")
+    parser.add_argument("--quick", action="store_true", help="320 stocks, baseline on 40, SQLite only")
     parser.add_argument("--symbols", default=None, help="universe sizes, e.g. 320,4000 (default)")
     parser.add_argument("--sessions", type=int, default=SESSIONS)
     parser.add_argument("--repeat", type=int, default=3, help="repetitions of each side (default 3)")
@@ -344,7 +344,7 @@ def main(argv: Sequence[str] = ()) -> None:
     )
     args = parser.parse_args(list(argv))
     sizes = [int(n) for n in (args.symbols or ("320" if args.quick else "320,4000")).split(",")]
-    baseline_symbols = args.baseline_symbols or (80 if args.quick else 320)
+    baseline_symbols = args.baseline_symbols or (40 if args.quick else 320)
     chosen = args.databases or ("sqlite" if args.quick else ",".join(DATABASES))
     databases = [d for d in chosen.split(",") if d and d != "none"]
     if unknown := set(databases) - set(DATABASES):
