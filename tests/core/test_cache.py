@@ -9,6 +9,7 @@ import structlog
 
 from kabu_trade.core.cache import (
     Cache,
+    JsonBody,
     MemoryCache,
     RedisCache,
     RedisOptions,
@@ -18,6 +19,7 @@ from kabu_trade.core.cache import (
     cached_json,
     create_cache,
     market_generation,
+    peek_market,
 )
 from kabu_trade.core.circuit_breaker import BreakerState, CircuitBreaker
 from tests.conftest import REDIS_URL, make_settings
@@ -271,6 +273,33 @@ def test_resilient_cache_uses_a_healthy_redis(backend: str) -> None:
         assert cache.fallback.get("a") is None  # nothing went to the fallback
         cache.redis.client.set(prefix + "market:generation", "set-by-hand")
         assert market_generation(cache) == "set-by-hand"  # any string works; not ours to repair
+    finally:
+        keys = list(cache.redis.client.scan_iter(match=f"{prefix}*"))
+        if keys:
+            cache.redis.client.delete(*keys)
+        cache.close()
+
+
+async def test_a_hot_answer_is_read_from_the_process_when_the_request_knows_the_generation(
+    backend: str,
+) -> None:
+    if backend != "postgres":
+        pytest.skip("needs the shared Redis")
+    prefix = f"kabu-test-{uuid.uuid4().hex[:8]}:"
+    cache = ResilientCache(RedisCache(REDIS_URL, prefix=prefix), breaker=breaker_on(ManualClock()))
+    try:
+        generation = market_generation(cache)  # the thread path has read it
+        key_for = lambda g: f"market:{g}:thing"  # noqa: E731
+        cache.set_bytes(key_for(generation), JsonBody.of(b"[1]").packed(), 60)
+        assert await peek_market(cache, key_for) == JsonBody.of(b"[1]")  # one round trip
+        calls = cache.breaker.admitted
+        # The generation as the request read it (with its rate-limit check): no Redis call.
+        assert await peek_market(cache, key_for, generation) == JsonBody.of(b"[1]")
+        assert cache.breaker.admitted == calls
+        # A generation this process has not seen yet: the thread path must read it first.
+        assert await peek_market(cache, key_for, str(int(generation) + 1)) is None
+        bump_market_generation(cache)
+        assert await peek_market(cache, key_for) is None  # the old answer is not the new one
     finally:
         keys = list(cache.redis.client.scan_iter(match=f"{prefix}*"))
         if keys:

@@ -360,9 +360,9 @@ async def test_one_round_trip_per_check_whatever_the_budget_parts(
     after = _calls(private_redis)
     ours = {name for name in after if name not in {"info", "hello"}}  # the test's own questions
     made = {name: after[name] - before.get(name, 0) for name in ours if after[name] != before.get(name, 0)}
-    # Inside the one script call: 2 or 4 counters each, and the account's two generations (read
-    # where the cache is Redis, whose prefix they are kept under).
-    generations = {"get": 12} if redis_key_prefix(context.cache) else {}
+    # Inside the one script call: 2 or 4 counters each, the account's two generations and the
+    # market generation (read where the cache is Redis, whose prefix they are kept under).
+    generations = {"get": 18} if redis_key_prefix(context.cache) else {}
     assert made == {"evalsha": 6, "lindex": 18, "lpush": 18, "ltrim": 18, "expire": 18, **generations}, made
 
 

@@ -46,6 +46,10 @@ DEFAULT_PREFIX = "kabu:"
 # The in-process cache's budget: what it holds is answers (a year of prices is ~20 kB), and the
 # API's whole process should stay within 250 MB.
 MEMORY_CACHE_BYTES = 48 * 2**20
+# The near copy of hot Redis answers in each API process (``ResilientCache.peek_market``): keys
+# hold the generation, so a copy is never stale; it only must not outlive Redis' own entry by much.
+NEAR_BYTES = 16 * 2**20
+NEAR_SECONDS = 60
 # A market key for a generation (``market:<generation>:…``): what ``peek_market`` looks up.
 KeyFor = Callable[[str], str]
 
@@ -111,7 +115,7 @@ class MemoryCache:
         with self._lock, contextlib.suppress(ValueError):  # larger than the whole cache: not kept
             self._items[key] = (time.monotonic() + ttl, value)
 
-    async def peek_market(self, key_for: KeyFor) -> bytes | None:
+    async def peek_market(self, key_for: KeyFor, generation: str | None = None) -> bytes | None:
         """A dict lookup: safe on the event loop."""
         return self.get_bytes(key_for(self.get(MARKET_GENERATION_KEY) or "0"))
 
@@ -288,6 +292,9 @@ class ResilientCache:
         # The generation last read from Redis (None: none yet, or the fallback is answering):
         # ``peek_market`` asks Redis for it and for the answer under it in one round trip.
         self._redis_generation: str | None = None
+        # Hot answers of the current generation, kept in the process as well (bounded): a request
+        # that read the generation with its rate-limit check then needs no Redis call at all.
+        self._near = MemoryCache(NEAR_BYTES)
         # redis.asyncio clients belong to the event loop they were made on: one per loop.
         self._async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, redis.asyncio.Redis] = (
             weakref.WeakKeyDictionary()
@@ -358,6 +365,7 @@ class ResilientCache:
     def close(self) -> None:
         self.redis.close()
         self.fallback.close()
+        self._near.close()
         # The async clients' connections belong to their loops, which may be gone: let them go.
         self._async_clients.clear()
 
@@ -375,17 +383,29 @@ class ResilientCache:
             self._async_clients[loop] = client
         return client
 
-    async def peek_market(self, key_for: KeyFor) -> bytes | None:
-        """The cached market answer under the current generation, in one round trip, or None.
+    async def peek_market(self, key_for: KeyFor, generation: str | None = None) -> bytes | None:
+        """The cached market answer under the current generation, or None.
+
+        ``generation`` is the market generation as the request has already read it from Redis
+        (with its rate-limit check). When it is the one this process knows, the answer may come
+        from the process's near copy of hot answers (no round trip at all) or from Redis (one GET);
+        without it, the generation and the answer come in one round trip.
 
         None also when anything is unusual (no generation read yet, the generation moved, Redis
         failing or its breaker not closed): the caller then takes the thread path, whose calls
         keep the generation's rules (monotonic, local while Redis is away, probe on recovery). A
         failure here counts on the same breaker as every other Redis call.
         """
-        generation = self._redis_generation
-        if generation is None or self.breaker.state is not BreakerState.CLOSED:
+        known = self._redis_generation
+        if known is None or self.breaker.state is not BreakerState.CLOSED:
             return None
+        key = key_for(known)
+        if generation is not None:
+            if generation != known:
+                return None  # moved since this process last looked: the thread path reads it
+            near = self._near.get_bytes(key)
+            if near is not None:
+                return near
         token = self.breaker.acquire()
         if token is not BreakerState.CLOSED:
             return None
@@ -394,17 +414,20 @@ class ResilientCache:
             async with asyncio.timeout(async_deadline(self.redis.connect_timeout, self.redis.socket_timeout)):
                 pipe = self._async_client().pipeline(transaction=False)
                 pipe.get(prefix + MARKET_GENERATION_KEY)
-                pipe.get(prefix + key_for(generation))
+                pipe.get(prefix + key)
                 current, body = await pipe.execute()
         except (redis.RedisError, TimeoutError) as exc:
             self.breaker.failure(token, exc)
             return None
         self.breaker.success(token)
         # A missing key is generation 0, as ``market_generation`` reads it.
-        if (current.decode() if current is not None else "0") != generation:
+        if (current.decode() if current is not None else "0") != known:
             self._redis_generation = None  # moved (or lost): the thread path reads it properly
             return None
-        return body if isinstance(body, bytes) else None
+        if not isinstance(body, bytes):
+            return None
+        self._near.set_bytes(key, body, NEAR_SECONDS)
+        return body
 
     # -- the market generation -------------------------------------------------------------------
     def _keep_generation_monotonic(self, value: int) -> int:
@@ -546,13 +569,14 @@ def cached_body(cache: Cache, key: str, ttl: int, compute: Callable[[], bytes]) 
     return made
 
 
-async def peek_market(cache: Cache, key_for: KeyFor) -> JsonBody | None:
+async def peek_market(cache: Cache, key_for: KeyFor, generation: str | None = None) -> JsonBody | None:
     """A cached market answer found from the event loop without blocking, or None (the caller then
-    answers from its thread). Caches that cannot be asked without blocking always say None."""
+    answers from its thread). Caches that cannot be asked without blocking always say None.
+    ``generation``: the market generation as the request read it already, if it did."""
     peek = getattr(cache, "peek_market", None)
     if peek is None:
         return None
-    hit = await peek(key_for)
+    hit = await peek(key_for, generation)
     return JsonBody.unpack(hit) if hit is not None else None
 
 

@@ -38,7 +38,7 @@ from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kabu_trade.core.cache import async_deadline, redis_key_prefix, serving_cache
+from kabu_trade.core.cache import MARKET_GENERATION_KEY, async_deadline, redis_key_prefix, serving_cache
 from kabu_trade.core.circuit_breaker import BreakerState, CircuitBreaker
 from kabu_trade.core.config import Settings
 from kabu_trade.core.net import client_address
@@ -95,20 +95,17 @@ class Refusal:
 # key, newest first; a hit is refused when the ``limit``-th newest is still inside the window, and
 # that entry's time + the period is when a slot frees. ``limits`` itself sends one script call
 # per part and a second call for the window of a refusal: two to four round trips per request.
-# The same trip reads the watched keys (the account's generation, ``auth/user_cache.py``).
+# The same trip reads the watched keys: the account's generation (``auth/user_cache.py``) and the
+# market generation (``core/cache.py``: ``peek_market``), so that a cached read needs no other.
 # KEYS: the parts' counters, then the watched keys. ARGV: now, then limit and period of each part.
-# Returns {index of the spent part or 0, its oldest timestamp or false, the watched values joined
-# by "." (a missing key reads 0) or false when none}.
+# Returns {index of the spent part or 0, its oldest timestamp or false, the watched values (a
+# missing key reads 0)}.
 MOVING_WINDOW_SCRIPT = """
 local now = tonumber(ARGV[1])
 local parts = (#ARGV - 1) / 2
-local watched = false
-if #KEYS > parts then
-  local values = {}
-  for i = parts + 1, #KEYS do
-    values[#values + 1] = redis.call('GET', KEYS[i]) or '0'
-  end
-  watched = table.concat(values, '.')
+local watched = {}
+for i = parts + 1, #KEYS do
+  watched[#watched + 1] = redis.call('GET', KEYS[i]) or '0'
 end
 for i = 1, parts do
   local limit = tonumber(ARGV[2 * i])
@@ -127,11 +124,11 @@ return {0, false, watched}
 
 @dataclass(frozen=True)
 class Check:
-    """The outcome of one request's check: a refusal or None, and the watched key's value (None
-    when it could not be read: no Redis, or Redis failing)."""
+    """The outcome of one request's check: a refusal or None, and the watched keys' values (None
+    when they could not be read: no Redis, or Redis failing)."""
 
     refusal: Refusal | None
-    watched: str | None = None
+    watched: tuple[str, ...] | None = None
 
 
 class Counters:
@@ -214,7 +211,7 @@ class Counters:
         if spent:
             budget, item = parts[int(spent) - 1]
             refusal = Refusal(budget, item, float(oldest) + item.get_expiry())
-        return Check(refusal, watched.decode() if watched else None)
+        return Check(refusal, tuple(value.decode() for value in watched) if watch else None)
 
     async def _in_memory(
         self, parts: Sequence[tuple[str, RateLimitItem]], kind: str, who: str
@@ -267,6 +264,7 @@ def _bearer_token(scope: Scope) -> str | None:
 # What the middleware leaves in the request's state for authentication (``auth/deps.py``).
 CLAIMS_STATE = "access_token_claims"  # (token, its verified claims): verified once per request
 GENERATION_STATE = "identity_generation"  # the account's generation read from Redis, or absent
+MARKET_GENERATION_STATE = "market_generation"  # the market generation read with it, or absent
 
 
 def identify(scope: Scope, settings: Settings) -> tuple[str, str]:
@@ -293,9 +291,14 @@ def identity_generation(user_id: str | int) -> str:
     return f"identity-generation:{user_id}"
 
 
-def identity_generation_keys(prefix: str, user_id: str) -> tuple[str, str]:
-    """What the check reads for a signed-in request: every account's generation, then its own."""
-    return prefix + identity_generation(EVERY_IDENTITY), prefix + identity_generation(user_id)
+def watched_keys(prefix: str, user_id: str) -> tuple[str, str, str]:
+    """What the check reads for a signed-in request: every account's generation, its own, and the
+    market generation (the cached reads' keys depend on it)."""
+    return (
+        prefix + identity_generation(EVERY_IDENTITY),
+        prefix + identity_generation(user_id),
+        prefix + MARKET_GENERATION_KEY,
+    )
 
 
 def is_limited(path: str) -> bool:
@@ -360,13 +363,13 @@ class RateLimitMiddleware:
         expensive = scope["method"] == "POST" and EXPENSIVE_POST.match(scope["path"]) is not None
         kind, who = identify(scope, settings)
         prefix = redis_key_prefix(state.context.cache) if kind == "user" else None
-        checked = await limits.check(
-            (kind, who), expensive, identity_generation_keys(prefix, who) if prefix else ()
-        )
+        checked = await limits.check((kind, who), expensive, watched_keys(prefix, who) if prefix else ())
         refusal = checked.refusal
         if refusal is None:
             if checked.watched is not None:
-                scope.setdefault("state", {})[GENERATION_STATE] = checked.watched
+                every, own, market = checked.watched
+                scope.setdefault("state", {})[GENERATION_STATE] = f"{every}.{own}"
+                scope["state"][MARKET_GENERATION_STATE] = market
             await self.app(scope, receive, send)
             return
         log.info("rate_limited", budget=refusal.budget, limit=str(refusal.limit), path=scope["path"])

@@ -12,6 +12,7 @@ from kabu_trade.auth.deps import cached_user, current_user
 from kabu_trade.core.cache import JsonBody, KeyFor, peek_market
 from kabu_trade.core.deps import ContextDep
 from kabu_trade.core.params import IsoDate, Offset
+from kabu_trade.core.ratelimit import MARKET_GENERATION_STATE
 from kabu_trade.core.unit_of_work import UnitOfWorkRoute, answered_from_cache, register_session
 from kabu_trade.market.schemas import Financials, PriceSeries, StockDetail, StockList
 from kabu_trade.market.service import (
@@ -63,13 +64,19 @@ class ValidatedRequests:
             key_for = self._keys.get((request.scope["path"], request.scope["query_string"]))
             if key_for is None or cached_user(request) is None:
                 return None
-            found = await peek_market(request.app.state.context.cache, key_for)
+            found = await peek_market(request.app.state.context.cache, key_for, _generation(request))
             return json_answer(request, found) if found else None
 
         return answer
 
 
 _lists, _details, _prices = ValidatedRequests(), ValidatedRequests(), ValidatedRequests()
+
+
+def _generation(request: Request) -> str | None:
+    """The market generation, when the rate-limit check read it already for this request."""
+    generation: str | None = request.scope.get("state", {}).get(MARKET_GENERATION_STATE)
+    return generation
 
 
 def json_answer(request: Request, answer: JsonBody) -> Response:
@@ -94,7 +101,9 @@ async def _peek_list(
     limit: int = 50,
     offset: int = 0,
 ) -> Response | None:
-    found = await reads.peek(_lists.record(request, search_key(q, sector, market, limit, offset)))
+    found = await reads.peek(
+        _lists.record(request, search_key(q, sector, market, limit, offset)), _generation(request)
+    )
     return json_answer(request, found) if found else None
 
 
@@ -113,7 +122,7 @@ def list_stocks(
 
 
 async def _peek_detail(request: Request, code: str, reads: StockReads) -> Response | None:
-    found = await reads.peek(_details.record(request, detail_key(code)))
+    found = await reads.peek(_details.record(request, detail_key(code)), _generation(request))
     return json_answer(request, found) if found else None
 
 
@@ -133,7 +142,8 @@ async def _peek_prices(
     adjusted: bool = True,
 ) -> Response | None:
     check_price_window(from_, to)
-    found = await reads.peek(_prices.record(request, prices_key(code, period, from_, to, adjusted)))
+    key_for = _prices.record(request, prices_key(code, period, from_, to, adjusted))
+    found = await reads.peek(key_for, _generation(request))
     return json_answer(request, found) if found else None
 
 

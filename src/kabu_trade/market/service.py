@@ -72,8 +72,8 @@ class StockReads:
         return stock
 
     # -- the answers cached as bodies: a key per request, a peek from the loop, the computation --
-    async def peek(self, key_for: KeyFor) -> JsonBody | None:
-        return await peek_market(self.cache, key_for)
+    async def peek(self, key_for: KeyFor, generation: str | None = None) -> JsonBody | None:
+        return await peek_market(self.cache, key_for, generation)
 
     def answer(self, key_for: KeyFor, compute: Callable[[], bytes]) -> JsonBody:
         return cached_body(self.cache, key_for(market_generation(self.cache)), self.ttl, compute)
