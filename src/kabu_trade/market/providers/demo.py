@@ -327,14 +327,15 @@ class _PriceStream:
         earnings[self.reaction_t[here] - first, self.reaction_s[here]] = self.reaction[here]
         idio = _ar1_block(shocks + earnings, 0.995, self.idio_state)
         del shocks
-        self.idio_state = idio[-1]
+        # Carried rows are copies: a view would keep its whole block alive.
+        self.idio_state = idio[-1].copy()
         step = np.diff(idio, axis=0, prepend=self.idio_last)
-        self.idio_last = idio[-1:]
+        self.idio_last = idio[-1:].copy()
         del idio
         r = univ.beta * self.m[first:stop, None] + self.sec_r[first:stop][:, univ.sector] + step
         r = np.clip(r, -0.28, 0.28)  # roughly the TSE daily price limit
         cum = _carried_cumsum(r, self.cum_last)
-        self.cum_last = cum[-1:]
+        self.cum_last = cum[-1:].copy()
         close = univ.price0 * np.exp(cum)
         del cum
         self._keep_csum(first, stop, close)
@@ -351,7 +352,7 @@ class _PriceStream:
                     adj[offset - first, i] = 1.0 / split_ratio
         noise = self.ohlc_rng.standard_normal((rows, s, 3))
         prev = np.vstack([self.close_last[None, :], close[:-1]])
-        self.close_last = close[-1]
+        self.close_last = close[-1].copy()
         gap = 0.35 * r + 0.3 * self.sigma * noise[..., 0] + 0.6 * earnings
         open_ = prev * np.exp(gap)
         del prev, gap, earnings
@@ -370,7 +371,6 @@ class _PriceStream:
         vwap = (raw["open"] + raw["high"] + raw["low"] + 2.0 * raw["close"]) / 5.0
         raw["turnover"] = np.round(vwap * raw["volume"])
         raw["adj_factor"] = adj
-        raw["econ_close"] = close
         return raw
 
     def _keep_csum(self, first: int, stop: int, close: Floats) -> None:
@@ -378,9 +378,9 @@ class _PriceStream:
         if self.csum_rows.keys() >= self.csum_wanted:
             return  # every row wanted is known (this stream or another got there first)
         csum = _carried_cumsum(close, self.csum_last)
-        self.csum_last = csum[-1:]
+        self.csum_last = csum[-1:].copy()
         for k in wanted:
-            self.csum_rows[k] = csum[k - first]
+            self.csum_rows[k] = csum[k - first].copy()
 
 
 def _carried_cumsum(values: Floats, carried: Floats | None) -> Floats:
@@ -560,7 +560,7 @@ class DemoProvider(MarketDataProvider):
         )
         for column, values in self._bar_values(first, last, positions).items():
             bars[column] = values
-        return conform(bars, BAR_COLUMNS)
+        return bars  # BAR_COLUMNS in order already: no copy to conform it
 
     def fetch_fundamentals(self, start: date, end: date, codes: Sequence[str] | None = None) -> pd.DataFrame:
         layout = self._layout()
@@ -611,17 +611,17 @@ class DemoProvider(MarketDataProvider):
 
     def _bar_values(self, first: int, last: int, positions: Ints) -> dict[str, Floats]:
         """BAR values of sessions [first, last) of the stocks at ``positions``, stock-major."""
-        parts: dict[str, list[Floats]] = {column: [] for column in _BAR_VALUES}
+        out = {column: np.empty((len(positions), last - first)) for column in _BAR_VALUES}
         if last > first and len(positions):
             for block in range(first // _BLOCK, (last - 1) // _BLOCK + 1):
                 raw, offset = self._bar_block(block), block * _BLOCK
-                rows = slice(max(first, offset) - offset, min(last, offset + _BLOCK) - offset)
+                lo, hi = max(first, offset), min(last, offset + _BLOCK)
                 for column in _BAR_VALUES:
-                    parts[column].append(raw[column][rows][:, positions])
-        return {
-            column: np.concatenate(chunks).T.ravel() if chunks else np.zeros(0)
-            for column, chunks in parts.items()
-        }
+                    out[column][:, lo - first : hi - first] = raw[column][
+                        lo - offset : hi - offset, positions
+                    ].T
+                del raw  # not alive while the next block is made
+        return {column: values.ravel() for column, values in out.items()}
 
     def _bar_block(self, block: int) -> dict[str, Floats]:
         if self._block is not None and self._block[0] == block:
