@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Date, Integer, Select, bindparam, exists, literal_column, select, text
+from sqlalchemy import Date, Integer, Select, bindparam, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from kabu_trade.analysis.models import StockMetrics
@@ -67,12 +67,10 @@ def first_of_last_sessions(session: Session, as_of: date, sessions: int) -> date
     return session.execute(_NTH_LAST_SESSION, {"as_of": as_of, "sessions": sessions}).scalar()
 
 
-def codes_with_bars(session: Session, start: date | None, end: date) -> list[str]:
-    """The stocks with a bar in [start, end], in code order."""
-    window = [DailyBar.code == Stock.code, DailyBar.date <= end]
-    if start is not None:
-        window.append(DailyBar.date >= start)
-    return list(session.scalars(select(Stock.code).where(exists().where(*window)).order_by(Stock.code)))
+def stock_codes(session: Session) -> list[str]:
+    """Every listed or delisted stock, in code order: the refresh's chunks are drawn from these (a
+    stock without bars in the window simply yields no row)."""
+    return list(session.scalars(select(Stock.code).order_by(Stock.code)))
 
 
 def bars_of(session: Session, codes: Sequence[str], start: date | None, end: date) -> pd.DataFrame:

@@ -15,6 +15,7 @@ no write lock for the whole refresh.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -47,12 +48,12 @@ DEFAULT_CHUNK_STOCKS = 500
 _NAMES = list(METRICS)
 _DAY_COLUMNS = np.array([METRICS[name].unit == "days" for name in _NAMES])
 
-Progress = Callable[[int, int], None]  # (stocks done, stocks to do)
+Progress = Callable[[int, int], None]  # (stocks looked at, stocks to look at)
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """What every chunk of one refresh shares: the market's window and the stocks in it."""
+    """What every chunk of one refresh shares: the market's window and the stocks to look at."""
 
     start: date | None
     end: date
@@ -77,12 +78,9 @@ def refresh_stock_metrics(
     plan = _plan(session, as_of, lookback_sessions, chunk_size)
     if plan is None:
         return 0
-    written = 0
-    for chunk in plan.chunks(chunk_size):
-        written += _refresh_chunk(session, plan, chunk)
-        if progress is not None:
-            progress(written, len(plan.codes))
-    return written
+    return _refresh(
+        plan, chunk_size, session, lambda rows: repository.upsert_metrics(session, rows), progress
+    )
 
 
 def refresh_all_metrics(
@@ -94,19 +92,18 @@ def refresh_all_metrics(
     progress: Progress | None = None,
 ) -> int:
     """``refresh_stock_metrics`` with one transaction per chunk (each committed before the next is
-    read), for the jobs: a write lock is held for one chunk at a time and ``progress`` reports
+    written), for the jobs: a write lock is held for one chunk at a time and ``progress`` reports
     committed work. A failure leaves the chunks before it refreshed. Returns the rows written."""
-    with session_scope(sessions) as session:
-        plan = _plan(session, as_of, lookback_sessions, chunk_size)
-    if plan is None:
-        return 0
-    written = 0
-    for chunk in plan.chunks(chunk_size):
+
+    def write(rows: list[dict[str, Any]]) -> int:
         with session_scope(sessions) as session:
-            written += _refresh_chunk(session, plan, chunk)
-        if progress is not None:
-            progress(written, len(plan.codes))
-    return written
+            return repository.upsert_metrics(session, rows)
+
+    with session_scope(sessions) as reads:  # reads only: its commit at the end writes nothing
+        plan = _plan(reads, as_of, lookback_sessions, chunk_size)
+        if plan is None:
+            return 0
+        return _refresh(plan, chunk_size, reads, write, progress)
 
 
 def _plan(session: Session, as_of: date | None, lookback_sessions: int, chunk_size: int) -> _Plan | None:
@@ -119,17 +116,59 @@ def _plan(session: Session, as_of: date | None, lookback_sessions: int, chunk_si
     if end is None:
         return None
     start = repository.first_of_last_sessions(session, end, lookback_sessions)
-    return _Plan(start, end, repository.codes_with_bars(session, start, end))
+    return _Plan(start, end, repository.stock_codes(session))
 
 
-def _refresh_chunk(session: Session, plan: _Plan, codes: Sequence[str]) -> int:
-    bars = repository.bars_of(session, codes, plan.start, plan.end)
-    disclosures = repository.disclosures_of(session, codes, plan.end)
-    # Every split of these stocks up to the end: those inside the window adjust the bars (which are
-    # read without adj_factor), older ones still convert older per-share figures (last year's EPS).
-    splits = repository.split_events_of(session, codes, plan.end)
-    frame = compute_universe_metrics(bars, disclosures, plan.end, splits=splits)
-    return repository.upsert_metrics(session, _records(frame))
+@dataclass(frozen=True)
+class _MarketData:
+    bars: pd.DataFrame
+    disclosures: pd.DataFrame
+    splits: pd.DataFrame
+
+
+def _read_chunk(session: Session, plan: _Plan, codes: Sequence[str]) -> _MarketData:
+    return _MarketData(
+        repository.bars_of(session, codes, plan.start, plan.end),
+        repository.disclosures_of(session, codes, plan.end),
+        # Every split of these stocks up to the end: those inside the window adjust the bars (read
+        # without adj_factor), older ones still convert older per-share figures (last year's EPS).
+        repository.split_events_of(session, codes, plan.end),
+    )
+
+
+def _refresh(
+    plan: _Plan,
+    chunk_size: int,
+    reads: Session,
+    write: Callable[[list[dict[str, Any]]], int],
+    progress: Progress | None,
+) -> int:
+    """Read, compute, write chunk after chunk, reading the next chunk while this one is computed.
+
+    The read runs in a helper thread (the database works, or the driver waits for it, while this
+    thread computes); it uses ``reads`` — possibly the writing session's own connection — but never
+    at the same time as this thread: each write waits for the read in flight. At most two chunks'
+    market data are held at once.
+    """
+    chunks = list(plan.chunks(chunk_size))
+    if not chunks:
+        return 0
+    written = done = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="metrics-read") as reader:
+        pending = reader.submit(_read_chunk, reads, plan, chunks[0])
+        for index, codes in enumerate(chunks):
+            data = pending.result()
+            if index + 1 < len(chunks):
+                pending = reader.submit(_read_chunk, reads, plan, chunks[index + 1])
+            frame = compute_universe_metrics(data.bars, data.disclosures, plan.end, splits=data.splits)
+            del data
+            rows = _records(frame)
+            pending.result()  # the connection is free again
+            written += write(rows)
+            done += len(codes)
+            if progress is not None:
+                progress(done, len(plan.codes))
+    return written
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
