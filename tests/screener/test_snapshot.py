@@ -23,10 +23,14 @@ from tests.core.database_use import database_use
 
 def row_by_row(session: Session) -> tuple[pd.DataFrame, np.ndarray]:
     """The straightforward read, as the snapshot was loaded before: ORM values, one row at a time."""
-    rows = session.execute(
-        select(StockMetrics, Stock).join(Stock, Stock.code == StockMetrics.code).where(Stock.listed.is_(True))
-    ).all()
-    rows.sort(key=lambda r: r[0].code)
+    rows = sorted(
+        session.execute(
+            select(StockMetrics, Stock)
+            .join(Stock, Stock.code == StockMetrics.code)
+            .where(Stock.listed.is_(True))
+        ).all(),
+        key=lambda r: r[0].code,
+    )
     records: list[dict[str, Any]] = []
     buy = np.zeros((len(rows), len(SCORE_PARTS)))
     for i, (metrics, stock) in enumerate(rows):
