@@ -4,8 +4,10 @@
    ``bench.synthetic`` (prices, no-trade days with NULL prices, splits) written by
    ``market.repository.upsert_bars`` into an empty ``daily_bars``, beside a plain bulk load of the
    same rows into an equivalent table — the same columns, primary key, indexes and foreign key to
-   ``stocks`` — by ``core.bulk.load_columns``: ``COPY … FROM STDIN (FORMAT BINARY)`` on PostgreSQL,
-   one prepared ``INSERT`` executemany'd on SQLite (its bulk path; it has no COPY). Both sides start
+   ``stocks`` — by ``core.bulk.load_columns`` (and into one without the foreign key, to show what
+   its per-row check costs): ``COPY … FROM STDIN (FORMAT BINARY)`` on PostgreSQL, the same
+   multi-row ``INSERT`` statements as the upsert but without a conflict clause on SQLite (it has no
+   COPY; these are faster than executemany). Both sides start
    from the same frame and convert it with the same code, each repetition into an emptied table
    (emptying untimed), the two sides alternating. Then, into the full table: the same rows again
    (idempotent: 0 written) and the rows with 1 % of closes changed (exactly those written).
@@ -53,7 +55,7 @@ from bench.synthetic import synthetic_universe
 YEARS = 5
 MEMORY_BUDGET_MB = 400
 RERUN_GOAL_S = 2.0
-PLAIN = "bench_plain_bars"
+PLAIN, PLAIN_NO_FK = "bench_plain_bars", "bench_plain_bars_no_fk"
 
 
 # --- 1. bulk load ---------------------------------------------------------------------------------
@@ -69,23 +71,30 @@ def bars_frame(rows: int) -> pd.DataFrame:
     return bars.iloc[:rows].reset_index(drop=True)
 
 
-def plain_table(engine: sa.Engine) -> sa.Table:
-    """An empty table equivalent to daily_bars: same columns, key, indexes and foreign key."""
+def plain_table(engine: sa.Engine, name: str, *, foreign_key: bool = True) -> sa.Table:
+    """An empty table equivalent to daily_bars: same columns, key and indexes, and (unless told
+    otherwise) the same foreign key to stocks."""
     from kabu_trade.market.models import DailyBar, Stock
 
     with engine.begin() as connection:
-        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {PLAIN}")
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
         if engine.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"CREATE TABLE {PLAIN} (LIKE daily_bars INCLUDING ALL)")
-            connection.exec_driver_sql(
-                f"ALTER TABLE {PLAIN} ADD FOREIGN KEY (code) REFERENCES stocks (code) ON DELETE CASCADE"
-            )
+            connection.exec_driver_sql(f"CREATE TABLE {name} (LIKE daily_bars INCLUDING ALL)")
+            if foreign_key:
+                connection.exec_driver_sql(
+                    f"ALTER TABLE {name} ADD FOREIGN KEY (code) REFERENCES stocks (code) ON DELETE CASCADE"
+                )
     metadata = sa.MetaData()
     Stock.__table__.to_metadata(metadata)  # the foreign key's target
-    table = DailyBar.__table__.to_metadata(metadata, name=PLAIN)  # type: ignore[attr-defined]
+    table = DailyBar.__table__.to_metadata(metadata, name=name)  # type: ignore[attr-defined]
     if engine.dialect.name == "sqlite":
         for index in table.indexes:  # SQLite index names are per database
-            index.name = str(index.name).replace("daily_bars", PLAIN)
+            index.name = str(index.name).replace("daily_bars", name)
+        if not foreign_key:
+            for constraint in list(table.foreign_key_constraints):
+                table.constraints.discard(constraint)
+                for column in constraint.columns:
+                    column.foreign_keys.clear()
         table.create(engine)
     return table
 
@@ -129,27 +138,35 @@ def bulk_load(database: str, url: str, rows: int, times: int, frame: pd.DataFram
     with sessions() as session:
         repository.upsert_stocks(session, stocks_frame(sorted(frame["code"].unique())), "csv")
         session.commit()
-    plain = plain_table(engine)
+    plain = plain_table(engine, PLAIN)
+    loose = plain_table(engine, PLAIN_NO_FK, foreign_key=False)
     columns = {c: frame[c].to_numpy() for c in BAR_COLUMNS}
-    ours_write = timed_write(sessions, lambda s: repository.upsert_bars(s, frame))
-    plain_write = timed_write(sessions, lambda s: load_columns(s, plain, columns))
-    ours, plain_samples, loads = [], [], []
-    written = loaded = 0
-    for _ in range(times):  # alternate the sides, so that both see the same machine
-        sample, written = repeat(ours_write, 1, setup=emptied(sessions, "daily_bars"))
-        ours.extend(sample.samples)
-        sample, loaded = repeat(plain_write, 1, setup=emptied(sessions, PLAIN))
-        plain_samples.extend(sample.samples)
+    sides: dict[str, tuple[Callable[[], int], str]] = {
+        "upsert": (timed_write(sessions, lambda s: repository.upsert_bars(s, frame)), "daily_bars"),
+        "plain": (timed_write(sessions, lambda s: load_columns(s, plain, columns)), PLAIN),
+        "no fk": (timed_write(sessions, lambda s: load_columns(s, loose, columns)), PLAIN_NO_FK),
+    }
+    samples: dict[str, list[float]] = {side: [] for side in sides}
+    loads = []
+    for _ in range(times):  # alternate the sides, so that all see the same machine
+        for side, (write, table) in sides.items():
+            sample, written = repeat(write, 1, setup=emptied(sessions, table))
+            samples[side].extend(sample.samples)
+            if written != rows:
+                raise SystemExit(f"bulk: {database} {side} wrote {written} of {rows} rows")
         loads.append(machine_load())
-    if written != rows or loaded != rows:
-        raise SystemExit(f"bulk: {database} wrote {written} and loaded {loaded} of {rows} rows")
-    mine, theirs = Timing(tuple(ours)), Timing(tuple(plain_samples))
-    baseline = "plain COPY" if database == "postgresql" else "plain INSERT executemany"
+    mine, theirs, loosest = (Timing(tuple(samples[side])) for side in sides)
+    baseline = "plain COPY" if database == "postgresql" else "plain multi-row INSERT"
     print(
         f"{database} bulk load of {rows:,} bars into empty tables: upsert_bars {mine} · {baseline} {theirs}"
         f" · upsert = {mine.median / theirs.median:.2f}× the {baseline} (goal ≤ 3×)"
         f" · {rows / mine.median:,.0f} rows/s · loads {', '.join(loads)}",
         flush=True,
+    )
+    figure(
+        f"{database} where the time goes",
+        f"the same {baseline} without the foreign key to stocks {loosest}: its per-row check costs "
+        f"{theirs.median - loosest.median:.1f} s of the {theirs.median:.1f} s (median)",
     )
 
     again, counts = _samples(

@@ -99,9 +99,10 @@ def upsert_columns(
 
 
 def load_columns(session: Session, table: Table, columns: Mapping[str, ColumnValues]) -> int:
-    """A plain bulk load, no conflict handling: ``COPY`` on PostgreSQL, one prepared ``INSERT``
-    run for every row (the driver's executemany) on SQLite. Each database's fastest way in, and the
-    baseline ``bench/bulk.py`` measures the upserts against; a repeated key is an error."""
+    """A plain bulk load, no conflict handling: ``COPY`` on PostgreSQL, the multi-row ``INSERT``
+    statements of the upsert without their conflict clause on SQLite (faster than the driver's
+    executemany of one row). Each database's fastest way in, and the baseline ``bench/bulk.py``
+    measures the upserts against; a repeated key is an error."""
     plan = _plan(table, columns, key=[], update=[], compare=[])
     if plan.rows == 0:
         return 0
@@ -113,11 +114,7 @@ def load_columns(session: Session, table: Table, columns: Mapping[str, ColumnVal
         _copy(cursor, dialect, target, plan)
         return plan.rows
     if dialect.name == "sqlite":
-        names = ", ".join(dialect.identifier_preparer.quote(n) for n in plan.names)
-        insert = f"INSERT INTO {target} ({names}) VALUES ({', '.join('?' * len(plan.names))})"
-        for block in _blocks(plan, dialect, _BLOCK_ROWS):
-            connection.exec_driver_sql(insert, list(zip(*block, strict=True)))
-        return plan.rows
+        return _insert_sqlite(connection, plan, target, "")
     raise ValueError(f"bulk loads support PostgreSQL and SQLite, not {dialect.name}")
 
 
@@ -321,12 +318,17 @@ def _insert_select(plan: _Plan, target: str, staging: str, quote: Any) -> str:
 
 
 def _upsert_sqlite(connection: Connection, plan: _Plan) -> int:
+    preparer = connection.dialect.identifier_preparer
+    target = preparer.format_table(plan.table)
+    return _insert_sqlite(connection, plan, target, _sqlite_conflict(plan, target, preparer.quote))
+
+
+def _insert_sqlite(connection: Connection, plan: _Plan, target: str, tail: str) -> int:
+    """Multi-row ``INSERT … VALUES`` statements ending in ``tail``; the rows they changed."""
     quote = connection.dialect.identifier_preparer.quote
-    target = connection.dialect.identifier_preparer.format_table(plan.table)
     width = len(plan.names)
     per_statement = max(1, _SQLITE_MAX_PARAMS // width)
     head = f"INSERT INTO {target} ({', '.join(quote(n) for n in plan.names)}) VALUES "
-    tail = _sqlite_conflict(plan, target, quote)
     placeholder = "(" + ", ".join("?" * width) + ")"
     statements: dict[int, str] = {}
     written = 0
