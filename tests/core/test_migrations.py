@@ -59,5 +59,7 @@ def test_every_user_owned_table_has_an_owner_column() -> None:
     shared |= {"watchlist_items"}
     for table in Base.metadata.sorted_tables:
         if table.name not in shared:
-            owner_columns = {"user_id", "owner_id", "triggered_by", "requested_by"} & set(table.columns.keys())
+            owner_columns = {"user_id", "owner_id", "triggered_by", "requested_by"} & set(
+                table.columns.keys()
+            )
             assert owner_columns, f"{table.name} has no owner column"
