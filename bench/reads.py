@@ -275,10 +275,17 @@ class WrkRun:
     p50_ms: float
     p99_ms: float
     load: str
+    cpu_seconds: float = 0.0  # the server's CPU time (user + system) during the run
 
     @property
     def throughput(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def cpu_us_per_request(self) -> float:
+        """What one request costs the server, whatever else the machine runs: on a shared machine
+        throughput says how much CPU the server was given, this says what it needs."""
+        return self.cpu_seconds / self.requests * 1e6 if self.requests else float("nan")
 
 
 def wrk(server: Server, paths: Sequence[str], seconds: float, connections: int, folder: Path) -> WrkRun:
@@ -295,7 +302,10 @@ def wrk(server: Server, paths: Sequence[str], seconds: float, connections: int, 
         str(script),
         server.base_url,
     ]
+    process = psutil.Process(server.process.pid)
+    before = process.cpu_times()
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # nosec B603
+    after = process.cpu_times()
     script.unlink()
     if done.returncode != 0:
         raise SystemExit(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
@@ -308,6 +318,7 @@ def wrk(server: Server, paths: Sequence[str], seconds: float, connections: int, 
         figures["p50_us"] / 1000,
         figures["p99_us"] / 1000,
         machine_load(),
+        (after.user + after.system) - (before.user + before.system),
     )
 
 
@@ -492,10 +503,18 @@ def _rate(runs: Sequence[WrkRun]) -> str:
     rates = [r.throughput for r in runs]
     p50 = statistics.median(r.p50_ms for r in runs)
     p99 = statistics.median(r.p99_ms for r in runs)
+    cpu = statistics.median(r.cpu_us_per_request for r in runs)
     return (
         f"min {min(rates):,.0f} / median {statistics.median(rates):,.0f} req/s "
-        f"(p50 {p50:.2f} ms, p99 {p99:.2f} ms, n={len(runs)})"
+        f"(p50 {p50:.2f} ms, p99 {p99:.2f} ms, server CPU {cpu:,.0f} µs/request "
+        f"= {1e6 / cpu:,.0f} req/s per core it had to itself, n={len(runs)})"
     )
+
+
+def _load_range(loads: Sequence[str]) -> str:
+    """``load 4.8–5.9/2 cores`` from the loads printed with each run."""
+    values = sorted(float(load.split()[1].split("/")[0]) for load in loads)
+    return f"load {values[0]:.1f}–{values[-1]:.1f}/{os.cpu_count()} cores"
 
 
 def report(backend: str, symbols: int, ours: Side, baseline: Side) -> list[str]:
@@ -505,7 +524,7 @@ def report(backend: str, symbols: int, ours: Side, baseline: Side) -> list[str]:
         ratio = statistics.median(r.throughput for r in mine) / statistics.median(
             r.throughput for r in theirs
         )
-        loads = ", ".join(sorted({r.load for r in mine + theirs}))
+        loads = _load_range([r.load for r in mine + theirs])
         lines.append(
             f"reads {backend} {symbols} {endpoint}: kabu-trade {_rate(mine)} · baseline (user from the "
             f"database) {_rate(theirs)} · {ratio:.2f}× · {loads}"
@@ -537,7 +556,8 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[str]:
                     side.runs.setdefault(endpoint, []).append(run)
                     print(
                         f"  {side.server.name:<10} {endpoint:<9} {run.throughput:8,.0f} req/s  p50 "
-                        f"{run.p50_ms:6.2f} ms  p99 {run.p99_ms:6.2f} ms  non-2xx {run.non_2xx}  "
+                        f"{run.p50_ms:6.2f} ms  p99 {run.p99_ms:6.2f} ms  "
+                        f"cpu {run.cpu_us_per_request:5.0f} µs/req  non-2xx {run.non_2xx}  "
                         f"socket errors {run.socket_errors}  {run.load}",
                         flush=True,
                     )
