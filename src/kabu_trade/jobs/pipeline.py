@@ -18,10 +18,9 @@ from dataclasses import asdict, dataclass
 
 import structlog
 
-from kabu_trade.analysis.service import refresh_stock_metrics
+from kabu_trade.analysis.service import refresh_all_metrics
 from kabu_trade.core.cache import bump_market_generation
 from kabu_trade.core.context import AppContext
-from kabu_trade.core.db import session_scope
 from kabu_trade.screener.service import publish_snapshot
 from kabu_trade.watchlists.service import evaluate_all_watchlists
 
@@ -43,11 +42,11 @@ def refresh_metrics(context: AppContext, progress: Progress | None = None) -> in
     """Recompute the stored metrics of the universe and drop the cached reads built on them."""
     report = progress or (lambda done, total, label: None)
     report(0, 1, "metrics")
-    with session_scope(context.sessions) as session:
-        count = refresh_stock_metrics(session)
+    # Chunk by chunk, each committed: memory bounded by the chunk, progress as stocks are done.
+    count = refresh_all_metrics(context.sessions, progress=lambda done, total: report(done, total, "metrics"))
     bump_market_generation(context.cache)
     publish_snapshot(context)  # the screener's snapshot, built once here: no user waits for it
-    report(1, 1, "metrics")
+    report(max(count, 1), max(count, 1), "metrics")
     return count
 
 
