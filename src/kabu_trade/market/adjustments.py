@@ -1,6 +1,6 @@
 """Split adjustment of prices: pure functions over frames, no database.
 
-Fundamental ratios live in ``kabu_trade.analysis.fundamentals``.
+Fundamental ratios live in ``kabu_trade.market.ratios``.
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ from typing import Any, Literal
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from kabu_trade.analysis.fundamentals import fundamental_ratios
 from kabu_trade.core.cache import (
     Cache,
     JsonBody,
@@ -32,6 +31,7 @@ from kabu_trade.core.errors import InvalidInput, NotFound
 from kabu_trade.market import repository
 from kabu_trade.market.adjustments import adjust_bars, later_split_multiplier
 from kabu_trade.market.models import Stock
+from kabu_trade.market.ratios import fundamental_ratios
 from kabu_trade.market.schemas import FundamentalsSummary, PriceSeries, StockDetail, StockItem, StockList
 
 Period = Literal["1m", "3m", "6m", "1y", "2y", "5y", "max"]
