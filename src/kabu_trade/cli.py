@@ -123,6 +123,8 @@ def serve(
         port=port,
         workers=workers,
         log_config=None,
+        # Our own access line (core/logging.py) records every request with its id and time.
+        access_log=False,
         timeout_graceful_shutdown=20,
         proxy_headers=True,
     )
