@@ -7,7 +7,9 @@ Why it looks the way it does:
   first axis is the session or quarter), so the values of a date never depend on how many dates
   follow. A later sync with a later ``end`` therefore only appends; nothing already stored changes.
   Only elementwise operations and ``cumsum`` run along time (no BLAS, whose blocking could change
-  the last bits with the array length).
+  the last bits with the array length). The same property lets prices be generated in blocks of
+  sessions, each recursion carried into the next block: memory is one block, not the history,
+  and block boundaries change no bit.
 - *Signals must vary.* Log price = market factor (drift regimes, noise, ≥2 crashes with partial
   recovery, higher volatility after them) × beta + sector factor + a mean-reverting idiosyncratic
   part (regime drifts, jumps, earnings reactions), so trends end in reversals and oversold stocks
