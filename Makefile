@@ -102,11 +102,11 @@ lock-check: install
 	done; exit $$status
 
 # Every benchmark at full size, each beside its baseline (4,000 symbols × 5 years where issue 8 asks,
-# SQLite and PostgreSQL + Redis): about half an hour on 2 cores. bench/README.md says how to read it.
+# SQLite and PostgreSQL + Redis): about 50 minutes on 2 cores. bench/README.md says how to read it.
 bench: install
 	$(BIN)/python -m bench
 
-# Each benchmark's --quick form (320 symbols, SQLite first), under two minutes for everyday use.
+# Each benchmark's --quick form (320 symbols) for everyday use; the goal is under two minutes in all.
 bench-quick: install
 	$(BIN)/python -m bench --quick
 
