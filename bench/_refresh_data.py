@@ -6,8 +6,9 @@ Bars are inserted day by day (date-major), as daily syncs leave them: a stock's 
 over the table, which is the harder case for reading one chunk of stocks at a time.
 
 SQLite databases are files in the benchmark's folder; PostgreSQL ones are private databases named
-``bench_refresh_<stocks>_<sessions>`` on the benchmark server (``KABU_BENCH_DATABASE_URL``),
-created here and dropped by ``drop``.
+``bench_refresh_<stocks>_<sessions>[<tag>]`` on the benchmark server (``KABU_BENCH_DATABASE_URL``),
+created here and dropped by ``drop``. A run that does not keep its databases tags them with its
+process id, so that two runs at once never drop each other's.
 """
 
 from __future__ import annotations
@@ -41,17 +42,19 @@ class BenchDatabase:
     bars: int
 
 
-def database_url(backend: str, folder: Path, stocks: int, sessions: int) -> str:
-    name = f"bench_refresh_{stocks}_{sessions}"
+def database_url(backend: str, folder: Path, stocks: int, sessions: int, tag: str = "") -> str:
+    name = f"bench_refresh_{stocks}_{sessions}{tag}"
     if backend == "sqlite":
         return f"sqlite:///{folder / (name + '.db')}"
     return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
-def prepare(backend: str, folder: Path, stocks: int, sessions: int, *, reuse: bool) -> BenchDatabase:
+def prepare(
+    backend: str, folder: Path, stocks: int, sessions: int, *, reuse: bool, tag: str = ""
+) -> BenchDatabase:
     """A migrated database holding ``synthetic_universe(stocks, sessions)``; with ``reuse``, one left
     by an earlier run with ``--keep`` is taken as is when it holds the expected number of bars."""
-    url = database_url(backend, folder, stocks, sessions)
+    url = database_url(backend, folder, stocks, sessions, tag)
     universe: Universe | None = None
     if reuse and _exists(backend, url):
         universe = synthetic_universe(stocks, sessions)

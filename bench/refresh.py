@@ -20,12 +20,15 @@ of ``kabu-trade metrics refresh``, on SQLite and PostgreSQL.
 
 ``--quick``: 320 stocks, peak memory at 320 stocks × 300 sessions only. ``--keep`` keeps the filled
 databases (``bench_refresh_<stocks>_<sessions>``; SQLite files in the system's temporary folder)
-and reuses them in the next run: filling 4,000 × 1,250 bars on PostgreSQL takes minutes.
+and reuses them in the next run: filling 4,000 × 1,250 bars on PostgreSQL takes minutes. Without
+it, a run's databases carry its process id and are dropped at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -48,7 +51,7 @@ from kabu_trade.analysis.models import StockMetrics
 from kabu_trade.core.db import create_db_engine, create_session_factory, session_scope
 
 DATABASES = ("sqlite", "postgresql")
-_FOLDER = Path(tempfile.gettempdir()) / "kabu-bench-refresh"
+_KEPT = Path(tempfile.gettempdir()) / "kabu-bench-refresh"  # --keep: databases found again here
 
 # What each phase wraps, on each side. "records" builds the stored rows and includes "score".
 _OURS = {
@@ -178,8 +181,8 @@ def end_to_end(db: BenchDatabase, times: int) -> None:
     figure(f"{label} same stored values and scores", f"{verdict} ({len(results['baseline'])} stocks)")
 
 
-def peak_memory(db: BenchDatabase) -> None:
-    env = {"KABU_DATABASE_URL": db.url, "KABU_DATA_DIR": str(_FOLDER / "data"), "KABU_LOG_LEVEL": "WARNING"}
+def peak_memory(db: BenchDatabase, folder: Path) -> None:
+    env = {"KABU_DATABASE_URL": db.url, "KABU_DATA_DIR": str(folder / "data"), "KABU_LOG_LEVEL": "WARNING"}
     kabu = Path(sys.executable).with_name("kabu-trade")
     ours = peak_rss_mb([str(kabu), "metrics", "refresh"], env=env)
     before = peak_rss_mb([sys.executable, "-m", "bench._refresh_baseline"], env=env)
@@ -215,27 +218,36 @@ def main(argv: Sequence[str] = ()) -> None:
         print(f"refresh: PostgreSQL skipped ({reason})")
         databases.remove("postgresql")
 
-    for backend in databases:
-        made: list[BenchDatabase] = []
-        try:
-            db = _prepare(backend, args.symbols, args.sessions, args.keep, made)
-            end_to_end(db, args.repeat)
-            for symbols in (int(s) for s in args.rss_symbols.split(",") if s.strip()):
-                peak_memory(_prepare(backend, symbols, args.rss_sessions, args.keep, made))
-        finally:
-            if not args.keep:
-                for db in made:
-                    drop(db.backend, db.url)
+    # A run that keeps nothing works in a folder and on database names of its own.
+    folder = _KEPT if args.keep else Path(tempfile.mkdtemp(prefix="kabu-bench-refresh-"))
+    tag = "" if args.keep else f"_{os.getpid()}"
+    try:
+        for backend in databases:
+            made: list[BenchDatabase] = []
+            try:
+                db = _prepare(backend, args.symbols, args.sessions, folder, tag, args.keep, made)
+                end_to_end(db, args.repeat)
+                for symbols in (int(s) for s in args.rss_symbols.split(",") if s.strip()):
+                    peak_memory(
+                        _prepare(backend, symbols, args.rss_sessions, folder, tag, args.keep, made), folder
+                    )
+            finally:
+                if not args.keep:
+                    for db in made:
+                        drop(db.backend, db.url)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _prepare(
-    backend: str, stocks: int, sessions: int, keep: bool, made: list[BenchDatabase]
+    backend: str, stocks: int, sessions: int, folder: Path, tag: str, keep: bool, made: list[BenchDatabase]
 ) -> BenchDatabase:
     for db in made:
         if (db.stocks, db.sessions) == (stocks, sessions):
             return db
     started = time.perf_counter()
-    db = prepare(backend, _FOLDER, stocks, sessions, reuse=keep)
+    db = prepare(backend, folder, stocks, sessions, reuse=keep, tag=tag)
     print(
         f"refresh: {backend} database with {stocks} stocks × {sessions} sessions ({db.bars:,} bars) "
         f"ready in {time.perf_counter() - started:.1f} s",
