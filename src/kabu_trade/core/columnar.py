@@ -11,8 +11,12 @@ per value. So:
 - **SQLite** (no such export): ``np.fromiter`` reads the driver's tuples straight into a
   structured array (NULL → NaN for floats), and ISO dates are parsed once per distinct value.
 
-``read_columns`` returns one array per selected column, in the query's row order: float64 (NaN for
-NULL), datetime64[D], int64, or object (text).
+``read_columns`` returns one array per selected column, all in the same row order: float64 (NaN for
+NULL), datetime64[D], int64, or object (text). That order is the query's ORDER BY on SQLite, and on
+PostgreSQL in practice too (array_agg reads its subquery's rows as they come), but PostgreSQL does
+not promise it: a caller that needs an order checks it (``compute_universe_metrics`` sorts).
+On PostgreSQL the parameters reach psycopg as SQLAlchemy compiled them, without SQLAlchemy's bind
+processors: fine for numbers, text and dates, which psycopg adapts itself.
 """
 
 from __future__ import annotations
