@@ -465,8 +465,9 @@ def _line(s: dict[str, Any]) -> str:
     )
 
 
-def verdict(results: list[dict[str, Any]], min_ratio: float = 0.9) -> list[str]:
-    """The goals, checked on the figures: an empty list means every goal holds."""
+def verdict(results: list[dict[str, Any]], min_ratio: float = 0.9, latency: bool = True) -> list[str]:
+    """The goals, checked on the figures: an empty list means every goal holds. ``latency``: also
+    the p99 goals (off in the short CI form: on a shared runner a p99 measures the neighbours)."""
     closed = [r for r in results if r["phase"].startswith("closed")]
     opened = [r for r in results if r["phase"].startswith("open")]
     problems = []
@@ -481,9 +482,9 @@ def verdict(results: list[dict[str, Any]], min_ratio: float = 0.9) -> list[str]:
             problems.append(
                 f"throughput {closed[-1]['phase']} / {closed[0]['phase']} = {ratio:.2f} < {min_ratio}"
             )
-        if closed[-1]["p99_ms"] >= 2000:
+        if latency and closed[-1]["p99_ms"] >= 2000:
             problems.append(f"{closed[-1]['phase']}: p99 {closed[-1]['p99_ms']} ms ≥ 2 s")
-    for r in opened:
+    for r in opened if latency else []:
         if r["p99_ms"] > 100:
             problems.append(f"{r['phase']}: p99 {r['p99_ms']} ms > 100 ms")
     return problems
@@ -543,10 +544,10 @@ def main(argv: Sequence[str] = ()) -> None:
     if len(closed) >= 2:
         ratio = closed[-1]["throughput_rps"] / closed[0]["throughput_rps"]
         print(f"  throughput ratio {closed[-1]['phase']} / {closed[0]['phase']}: {ratio:.2f} (goal ≥ 0.9)")
-    # The short CI form runs beside everything else on a shared runner: it guards against a
-    # collapse (the 10× fall this benchmark was written for: 22 answers in 60 s), not against
-    # noise; the full run holds the 0.9× goal.
-    problems = verdict(results, min_ratio=0.5 if args.short else 0.9)
+    # The short CI form runs beside everything else on a shared runner: it guards against errors,
+    # lost writes and a collapse (the 10× fall this benchmark was written for: 22 answers in 60 s),
+    # not against noise; the full run holds the 0.9× and p99 goals.
+    problems = verdict(results, min_ratio=0.5 if args.short else 0.9, latency=not args.short)
     print("  goals: " + ("all met" if not problems else "; ".join(problems)))
     if args.json:
         args.json.write_text(json.dumps({"results": results, "problems": problems}, indent=2))
