@@ -24,7 +24,7 @@ from kabu_trade.analysis.models import StockMetrics
 from kabu_trade.analysis.scoring import score
 from kabu_trade.analysis.universe import compute_universe_metrics
 from kabu_trade.core.bulk import upsert
-from kabu_trade.core.db import utcnow
+from kabu_trade.core.db import session_scope, utcnow
 from kabu_trade.market.models import DailyBar, Fundamental
 from kabu_trade.market.providers.base import BAR_COLUMNS, FUNDAMENTAL_COLUMNS
 
@@ -147,13 +147,29 @@ def default_scores(metrics: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _refresh_all(sessions: Any, *args: Any, **kwargs: Any) -> int:
+    """The jobs' entry point, as it was: the whole universe in one transaction."""
+    with session_scope(sessions) as session:
+        return refresh_stock_metrics(session)
+
+
 def _cli() -> None:
     """``kabu-trade metrics refresh`` running this refresh instead of today's: the same command,
-    imports and context, so that ``bench refresh`` can compare the two commands' peak memory."""
-    from kabu_trade.analysis import service
+    imports and context, so that ``bench refresh`` can compare the two commands' peak memory. The
+    refresh is replaced wherever the command may reach it (the service, the jobs' pipeline)."""
+    import importlib
+
     from kabu_trade.cli import app
 
-    service.refresh_stock_metrics = refresh_stock_metrics  # type: ignore[assignment]
+    replacements = {"refresh_stock_metrics": refresh_stock_metrics, "refresh_all_metrics": _refresh_all}
+    for module_name in ("kabu_trade.analysis.service", "kabu_trade.jobs.pipeline"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for name, replacement in replacements.items():
+            if hasattr(module, name):
+                setattr(module, name, replacement)
     app(["metrics", "refresh"])
 
 

@@ -207,6 +207,7 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("--rss-symbols", default="320,1000,4000")
     parser.add_argument("--rss-sessions", type=int, default=1250, help="stored sessions (5 years)")
     parser.add_argument("--keep", action="store_true", help="keep the filled databases and reuse them")
+    parser.add_argument("--memory-only", action="store_true", help="only the peak memory of the command")
     args = parser.parse_args(list(argv))
     if args.quick:
         args.symbols, args.rss_symbols, args.rss_sessions = 320, "320", args.sessions
@@ -225,8 +226,11 @@ def main(argv: Sequence[str] = ()) -> None:
         for backend in databases:
             made: list[BenchDatabase] = []
             try:
-                db = _prepare(backend, args.symbols, args.sessions, folder, tag, args.keep, made)
-                end_to_end(db, args.repeat)
+                if not args.memory_only:
+                    end_to_end(
+                        _prepare(backend, args.symbols, args.sessions, folder, tag, args.keep, made),
+                        args.repeat,
+                    )
                 for symbols in (int(s) for s in args.rss_symbols.split(",") if s.strip()):
                     peak_memory(
                         _prepare(backend, symbols, args.rss_sessions, folder, tag, args.keep, made), folder
