@@ -50,6 +50,7 @@ def _context() -> Iterator[AppContext]:
     settings = _settings()
     # The command prints its own summary: log warnings and errors only, unless asked for more.
     configure_logging(settings.log_level if "KABU_LOG_LEVEL" in os.environ else "WARNING", settings.log_json)
+    _wait_for_database(settings)
     context = build_context(settings)
     try:
         yield context
@@ -59,6 +60,19 @@ def _context() -> Iterator[AppContext]:
         raise typer.Exit(1) from None
     finally:
         context.close()
+
+
+def _wait_for_database(settings: Settings) -> None:
+    """A database server that is not up yet is waited for (bounded), then a clear exit 1."""
+    from rich.markup import escape
+
+    from kabu_trade.core.db_wait import DatabaseUnreachable, wait_for_database
+
+    try:
+        wait_for_database(settings.effective_database_url, settings.db_connect_timeout_seconds)
+    except DatabaseUnreachable as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
+        raise typer.Exit(1) from None
 
 
 # --- serve --------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from kabu_trade.core.secret_key import MIN_SECRET_LENGTH, SECRET_KEY_FILE, load_
 
 ProviderName = Literal["demo", "csv", "jquants", "yfinance"]
 JQuantsPlan = Literal["free", "light", "standard", "premium"]
+MIN_METRICS_TOKEN_LENGTH = 16
 
 
 class Settings(BaseSettings):
@@ -69,6 +70,9 @@ class Settings(BaseSettings):
     threads: int = Field(default=2, ge=1, le=200, description="threads per API process for endpoints")
     db_pool_timeout_seconds: float = Field(default=10, gt=0, le=120)
     db_pool_recycle_seconds: int = Field(default=1800, ge=60)
+    # How long a command waits at start for a database server that does not answer yet (a stack
+    # starting together, RDS rebooting), retrying with backoff, before it exits non-zero (core/db_wait.py).
+    db_connect_timeout_seconds: float = Field(default=30, ge=0, le=600)
 
     cache_ttl_seconds: int = Field(default=300, ge=1)
     # The signed-in user is taken from a per-process cache this long (auth/user_cache.py says how
@@ -115,6 +119,13 @@ class Settings(BaseSettings):
     # Request bodies over this are refused with 413 before they are read (core/http.py).
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
+    # Request metrics (core/metrics.py). GET /metrics answers a loopback peer that no proxy
+    # forwarded, or a bearer token equal to this one; anyone else gets a 404.
+    metrics_token: SecretStr | None = Field(default=None, description="bearer token for GET /metrics")
+    # CloudWatch embedded metric format lines on stdout (AWS: the awslogs driver ships them).
+    metrics_emf: bool = False
+    metrics_emf_interval_seconds: float = Field(default=60, ge=1, le=3600)
+
     log_level: str = "INFO"
     log_json: bool = True
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -151,6 +162,18 @@ class Settings(BaseSettings):
                 f"{variable}: {value!r} is not a rate limit such as '300/minute' or '600/minute;30/second'"
             ) from None
         return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _long_metrics_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty variable means "no token" (loopback only), not a token anyone can present.
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if len(value.get_secret_value().strip()) < MIN_METRICS_TOKEN_LENGTH:
+            raise ValueError(
+                f"KABU_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_LENGTH} random characters"
+            )
+        return SecretStr(value.get_secret_value().strip())
 
     @model_validator(mode="after")
     def _require_a_real_secret(self) -> Settings:
