@@ -11,6 +11,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlparse
 
 from limits import parse_many
 from pydantic import Field, PrivateAttr, SecretStr, ValidationInfo, field_validator, model_validator
@@ -107,6 +108,14 @@ class Settings(BaseSettings):
     job_lease_seconds: int = Field(default=60, ge=15, le=3600)
     job_poll_seconds: float = Field(default=2.0, gt=0, le=60)
 
+    # Backups (`kabu-trade backup …`, backups/): to an S3 prefix when one is set, else to a folder.
+    backup_dir: Path | None = Field(default=None, description="unset means DATA_DIR/backups")
+    backup_s3_uri: str | None = Field(default=None, description="s3://bucket/prefix; set, it wins")
+    backup_s3_endpoint_url: str | None = Field(default=None, description="another S3 endpoint (MinIO)")
+    # Retention of `backup prune` (backups/retention.py): the architecture's 7 daily + 4 weekly.
+    backup_keep_daily: int = Field(default=7, ge=1, le=366)
+    backup_keep_weekly: int = Field(default=4, ge=0, le=520)
+
     web_dir: Path | None = Field(
         default=Path("frontend/dist"),
         description="the built web app, served at / when present (unset: API only, e.g. behind CloudFront)",
@@ -147,6 +156,21 @@ class Settings(BaseSettings):
                 ipaddress.ip_network(proxy, strict=False)
             except ValueError:
                 raise ValueError(f"KABU_TRUSTED_PROXIES: {proxy!r} is not an IP address or network") from None
+        return value
+
+    @field_validator("backup_s3_uri", "backup_s3_endpoint_url")
+    @classmethod
+    def _empty_is_unset(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # An empty variable (compose's `KABU_BACKUP_S3_URI=`) means a folder, not a bucket "".
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if info.field_name == "backup_s3_uri":
+            parsed = urlparse(value)
+            if parsed.scheme != "s3" or not parsed.netloc or parsed.query or parsed.fragment:
+                raise ValueError(
+                    f"KABU_BACKUP_S3_URI: {value!r} is not an S3 location such as s3://bucket/prefix"
+                )
         return value
 
     @field_validator("rate_limit_user", "rate_limit_address", "rate_limit_expensive")
@@ -209,6 +233,13 @@ class Settings(BaseSettings):
     @property
     def runs_jobs_in_process(self) -> bool:
         return self.is_embedded_database if self.jobs_in_process is None else self.jobs_in_process
+
+    @property
+    def backup_location(self) -> str:
+        """Where backups go by default: the S3 URI, else the folder (made absolute)."""
+        if self.backup_s3_uri:
+            return self.backup_s3_uri
+        return str((self.backup_dir or self.data_dir / "backups").resolve())
 
     @property
     def effective_history_start(self) -> date:
