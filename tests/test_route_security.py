@@ -12,7 +12,7 @@ from kabu_trade.core.context import AppContext
 from kabu_trade.main import create_app
 
 # Refresh and sign-out are authorised by the refresh token in their body; logout-all needs a bearer.
-PUBLIC = re.compile(r"^/api/v1/(health|auth/(token|setup|refresh|logout))$")
+PUBLIC = re.compile(r"^/api/v1/(health|health/live|auth/(token|setup|refresh|logout))$")
 
 
 def _api_operations(context: AppContext) -> list[tuple[str, str]]:
@@ -40,6 +40,7 @@ async def test_public_routes_are_only_health_and_auth(client: httpx.AsyncClient,
     public = {p for _, p in _api_operations(context) if PUBLIC.match(p)}
     assert public == {
         "/api/v1/health",
+        "/api/v1/health/live",
         "/api/v1/auth/token",
         "/api/v1/auth/setup",
         "/api/v1/auth/refresh",
@@ -47,6 +48,8 @@ async def test_public_routes_are_only_health_and_auth(client: httpx.AsyncClient,
     }
     health = await client.get("/api/v1/health")
     assert health.status_code == 200
+    live = await client.get("/api/v1/health/live")
+    assert live.status_code == 200 and live.json() == {"status": "alive"}
 
 
 # Integers the databases cannot hold (PostgreSQL integer, SQLite 64-bit) and ones no id can be.

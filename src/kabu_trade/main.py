@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 import anyio.to_thread
 import structlog
 from fastapi import APIRouter, FastAPI
@@ -21,10 +22,12 @@ from kabu_trade.core.db import session_scope
 from kabu_trade.core.errors import install_error_handlers
 from kabu_trade.core.http import DOCS_PATHS, BodyLimitMiddleware, SecurityHeadersMiddleware, close_docs
 from kabu_trade.core.logging import RequestContextMiddleware, configure_logging
+from kabu_trade.core.metrics import METRICS_PATH, EmfAggregator, RequestMetrics, metrics_endpoint
 from kabu_trade.core.openapi import install_error_documentation
 from kabu_trade.core.ratelimit import RATE_LIMIT_HEADERS, RateLimitMiddleware
 from kabu_trade.core.web import mount_web_app
 from kabu_trade.evaluations.router import router as evaluations_router
+from kabu_trade.jobs.health import live_router
 from kabu_trade.jobs.health import router as health_router
 from kabu_trade.jobs.router import router as jobs_router
 from kabu_trade.jobs.router import sync_start_router
@@ -70,6 +73,8 @@ def announce_setup_token(context: AppContext) -> None:
 
 def create_app(settings: Settings | None = None, context: AppContext | None = None) -> FastAPI:
     settings = settings or (context.settings if context else get_settings())
+    emf = EmfAggregator(settings.metrics_emf_interval_seconds) if settings.metrics_emf else None
+    metrics = RequestMetrics(emf)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -98,8 +103,16 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             db_pool=ctx.engine.pool.size() if hasattr(ctx.engine.pool, "size") else None,
         )
         try:
-            yield
+            async with anyio.create_task_group() as tasks:
+                if emf is not None:
+                    tasks.start_soon(emf.run)
+                try:
+                    yield
+                finally:
+                    tasks.cancel_scope.cancel()
         finally:
+            if emf is not None:
+                emf.flush()  # the last, partial interval
             if worker:
                 await anyio.to_thread.run_sync(worker.stop)
             if own_context:
@@ -137,10 +150,20 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     # Outside the others, so every answer carries the headers, a 413 or a 429 included.
     app.add_middleware(SecurityHeadersMiddleware, trusted_proxies=settings.trusted_proxies)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.state.metrics = metrics
+    # Outside /api/v1 (no rate limit, no sign-in) and out of the OpenAPI document; who may read
+    # it is decided in the endpoint (core/metrics.py).
+    app.add_route(
+        METRICS_PATH,
+        metrics_endpoint(metrics, settings.metrics_token),
+        methods=["GET"],
+        include_in_schema=False,
+    )
 
     api = APIRouter(prefix=API_PREFIX)
     for router in (
+        live_router,
         health_router,
         auth_router,
         users_router,

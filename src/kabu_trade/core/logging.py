@@ -11,6 +11,8 @@ from typing import Any
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kabu_trade.core.metrics import RequestMetrics
+
 REQUEST_ID_HEADER = "x-request-id"
 
 
@@ -52,9 +54,11 @@ class RequestContextMiddleware:
     """Give each request an id (or keep the caller's), bind it to every log line, echo it back,
     and log one access line with status and duration."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, metrics: RequestMetrics | None = None) -> None:
         self.app = app
         self.log = structlog.get_logger("kabu_trade.access")
+        # Fed with the status and duration measured here: one timing per request for both.
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,11 +83,14 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            elapsed = time.perf_counter() - started
+            if self.metrics is not None:
+                self.metrics.observe(scope, status, elapsed)
             self.log.info(
                 "request",
                 method=scope.get("method"),
                 path=scope.get("path"),
                 status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                duration_ms=round(elapsed * 1000, 2),
             )
             structlog.contextvars.clear_contextvars()

@@ -48,7 +48,8 @@ log = structlog.get_logger(__name__)
 
 API_PREFIX = "/api/v1/"
 # Probes and the API description must answer while a client is throttled.
-UNLIMITED_PATHS = frozenset({"/api/v1/health", "/api/v1/openapi.json"})
+# Liveness touches no cache, the rate limiter's counters included.
+UNLIMITED_PATHS = frozenset({"/api/v1/health", "/api/v1/health/live", "/api/v1/openapi.json"})
 # Screener runs and evaluations (single or a whole watchlist) cost far more than a read.
 EXPENSIVE_POST = re.compile(
     r"^/api/v1/(?:screener|evaluations)(?:/.*)?$|^/api/v1/watchlists/[^/]+/evaluate/?$"

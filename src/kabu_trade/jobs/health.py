@@ -1,12 +1,14 @@
-"""GET /health: liveness and readiness, data freshness and the jobs in progress (no sign-in)."""
+"""GET /health: readiness, data freshness and the jobs in progress; GET /health/live: liveness.
+Neither needs a sign-in."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,6 +24,22 @@ from kabu_trade.market.models import SyncRun
 from kabu_trade.market.sync_runs import lease_status, read_sync_lease, stale_fields
 
 router = APIRouter(tags=["health"], route_class=UnitOfWorkRoute)
+# Liveness answers from the event loop: no thread-pool hop (a saturated pool must not make a busy
+# process look dead to its load balancer), no database, no cache, no sign-in.
+live_router = APIRouter(tags=["health"])
+
+
+class Liveness(BaseModel):
+    status: Literal["alive"] = "alive"
+
+
+@live_router.get(
+    "/health/live",
+    summary="Liveness: the process answers (touches no database or cache)",
+    response_model=Liveness,
+)
+async def live() -> Liveness:
+    return Liveness()
 
 
 @router.get("/health", summary="Liveness and readiness: database, cache and data freshness")
