@@ -110,6 +110,7 @@ class S3Storage:
     @contextmanager
     def _s3(self, what: str, key: str = "") -> Iterator[None]:
         """S3's and boto3's failures as one clear message (no credentials, no bucket, no key…)."""
+        from boto3.exceptions import Boto3Error
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
@@ -120,7 +121,8 @@ class S3Storage:
             if code in {"NoSuchKey", "404"}:
                 raise NotStored(f"{key} is not in {self.uri}") from None
             raise BackupError(f"S3 {what} {self.uri}: {code} {message}".rstrip()) from None
-        except BotoCoreError as exc:
+        except (BotoCoreError, Boto3Error) as exc:
+            # Boto3Error: upload_file's wrapper (S3UploadFailedError) around the ClientError.
             raise BackupError(f"S3 {what} {self.uri}: {exc}") from None
 
     def _key(self, key: str) -> str:
