@@ -113,6 +113,54 @@ bench-quick: install
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache frontend/node_modules frontend/dist
 
+# --- container image and compose stack (issue 9) -------------------------------------------------
+.PHONY: image stack-test
+# podman where it exists (this machine: ../shared/tools/container-sandbox installs it), else docker.
+CONTAINER ?= $(shell command -v podman >/dev/null 2>&1 && echo podman || echo docker)
+IMAGE ?= kabu-trade:local
+# podman writes OCI images by default, which drop HEALTHCHECK: ask for Docker's format.
+IMAGE_FORMAT := $(if $(filter podman,$(notdir $(CONTAINER))),--format docker,)
+
+# The image of the Dockerfile (the API, worker and CLI; the built web app inside).
+image: web
+	$(CONTAINER) build $(IMAGE_FORMAT) -t $(IMAGE) .
+	@$(CONTAINER) image inspect $(IMAGE) --format 'image $(IMAGE): {{.Size}} bytes'
+
+# The compose stack for real on this machine (deploy/stack-test.sh says what it checks): the image,
+# Redis and PostgreSQL stand-ins, migrate, demo, sign-in, evaluate, screen, health; then torn down.
+STACK_PORT ?= 18000
+stack-test: web
+	STACK_PORT=$(STACK_PORT) CONTAINER=$(CONTAINER) deploy/stack-test.sh
+
+# --- AWS infrastructure (infra/: CDK app, its own venv and node_modules; issue 9 points 4 and 6) ---
+.PHONY: infra-install infra-synth infra-test cost
+INFRA_STAMP := infra/.venv/.installed-stamp
+INFRA_NODE_STAMP := infra/node_modules/.installed-stamp
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+$(INFRA_STAMP): infra/requirements.txt
+	$(PYTHON) -m venv infra/.venv
+	infra/.venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r infra/requirements.txt
+	@touch $@
+
+$(INFRA_NODE_STAMP): infra/package-lock.json infra/package.json
+	cd infra && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+infra-install: $(INFRA_STAMP) $(INFRA_NODE_STAMP)
+
+# All three tiers (and their us-east-1 billing stacks) into infra/cdk.out, offline (no notices, no
+# telemetry: the CLI would otherwise call AWS), cdk-nag on.
+infra-synth: infra-install
+	cd infra && rm -rf cdk.out && CDK_DISABLE_CLI_TELEMETRY=true npx --no-install cdk synth --quiet --no-notices --no-version-reporting -c tier=all >/dev/null
+
+infra-test: infra-synth
+	cd infra && .venv/bin/pytest -q -p no:randomly
+
+# Monthly estimate per tier from the synthesised templates × infra/kabu_infra/prices.py.
+cost: infra-synth
+	cd infra && .venv/bin/python -m kabu_infra.cost cdk.out
+
 # --- GitHub workflows (issue 9) --------------------------------------------------------------------
 .PHONY: workflow-lint
 WORKFLOW_LINT_STAMP := tools/workflow-lint/node_modules/.installed-stamp

@@ -1,0 +1,107 @@
+# kabu-trade: the API, the worker and the CLI in one image (`make image` builds kabu-trade:local).
+#
+#   podman run -e KABU_SECRET_KEY=<32+ random characters> -p 8000:8000 kabu-trade:local
+#
+# serves the embedded mode (SQLite in the /data volume, jobs in process, the demo universe loads in
+# the background) with the web app at http://127.0.0.1:8000. compose.yaml runs the same image as
+# api, worker and migrate against PostgreSQL + Redis.
+#
+# Both stages start from debian:bookworm-slim with Debian's Python 3.11: the only base this
+# project's build machine can make (no registry is reachable there), and a distribution whose
+# security updates cover the interpreter. Every locked dependency has a manylinux wheel for
+# CPython 3.11 (ta-lib's bundles the TA-Lib C library in ta_lib.libs/), so the build stage needs
+# no compiler. The web app is built on the host (`make web`: Debian 12's Node.js is too old).
+
+ARG DEBIAN_BASE=docker.io/library/debian:bookworm-slim
+
+# --- build: a virtual environment with the locked dependencies and the project -------------------
+FROM ${DEBIAN_BASE} AS build
+# binutils: strip, for the wheels' shared libraries. postgresql-client-15: its pg_dump, pg_restore
+# and psql are copied into the final stage without the Perl wrapper scripts the package depends on
+# (perl and its modules would add ~50 MB for `pg_lsclusters`, which a container never needs).
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      python3 python3-venv binutils postgresql-client-15 \
+ && rm -rf /var/lib/apt/lists/*
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python3 -m venv /opt/venv
+# The dependencies first, from the lock file alone: a change of src/ reuses this layer. Wheels
+# only: no dependency may need a compiler (a new one that does fails here, not in the image).
+COPY requirements.lock /tmp/requirements.lock
+RUN /opt/venv/bin/pip install --no-compile --only-binary=:all: -r /tmp/requirements.lock
+# What a running server never reads goes (~100 MB): the dependencies' test suites, type stubs,
+# C/Cython sources, the extension modules' symbol tables (not those of the libraries auditwheel
+# vendored into *.libs/: patchelf rewrote their headers, and strip breaks them), and botocore's API models of every AWS service but the ones boto3 uses here
+# (S3 for backups; STS, SSO, SSO-OIDC and sign-in for the credential chain) — the RUN below the
+# final stage's COPY proves S3 and STS clients still build.
+ARG BOTOCORE_SERVICES="s3 sts sso sso-oidc signin"
+RUN cd /opt/venv/lib/python3.11/site-packages \
+ && find . -depth -type d \( -name tests -o -name __pycache__ \) -exec rm -rf {} + \
+ && find . -type f \( -name '*.pyi' -o -name '*.c' -o -name '*.cpp' -o -name '*.h' -o -name '*.pyx' \
+      -o -name '*.pxd' -o -name '*.pxi' \) -delete \
+ && find . -type f -name '*.so*' ! -path './*.libs/*' -exec strip --strip-unneeded {} + \
+ && for service in botocore/data/*/; do \
+      case " $BOTOCORE_SERVICES " in *" $(basename "$service") "*) ;; *) rm -rf "$service" ;; esac; \
+    done
+COPY pyproject.toml README.md /tmp/project/
+COPY src /tmp/project/src
+COPY deploy/image/compile_used.py /tmp/compile_used.py
+# --no-deps: the lock file alone decides every version in the image (setuptools is fetched for
+# the project's build only, PEP 517). Then pip and setuptools go, and byte-code is compiled once,
+# here, for what kabu-trade imports (compile_used.py says why not everything): the non-root user
+# cannot write __pycache__ under /opt/venv, and compiling pandas & co. on every start would cost
+# seconds of cold start.
+RUN /opt/venv/bin/pip install --no-compile --no-deps /tmp/project \
+ && /opt/venv/bin/python -m pip uninstall -y -q setuptools pip \
+ && /opt/venv/bin/python /tmp/compile_used.py
+
+# --- final: Debian's Python, the venv, pg_dump/pg_restore, tini; no compilers, no caches ---------
+FROM ${DEBIAN_BASE}
+# libpq5: the library pg_dump/pg_restore/psql (copied below) link to. tini: PID 1, forwards
+# SIGTERM to uvicorn (graceful stop) and reaps zombies. Documentation goes, licences stay.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      python3 libpq5 tini ca-certificates \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/debconf/*-old /var/log/apt \
+      /var/log/dpkg.log /usr/share/man/* /usr/share/locale/* \
+ && find /usr/share/doc -type f ! -name copyright -delete \
+ && groupadd --gid 10001 kabu \
+ && useradd --uid 10001 --gid kabu --home-dir /data --no-create-home --shell /usr/sbin/nologin kabu \
+ && mkdir -p /data && chown kabu:kabu /data && chmod 0700 /data
+
+# Debian's postgresql-client-15 (the major version of the RDS PostgreSQL 15.x it backs up):
+# pg_dump/pg_restore for `kabu-trade backup`, psql for an operator.
+COPY --from=build /usr/lib/postgresql/15/bin/pg_dump /usr/lib/postgresql/15/bin/pg_restore \
+     /usr/lib/postgresql/15/bin/psql /usr/lib/postgresql/15/bin/
+COPY --from=build /opt/venv /opt/venv
+# The copied programs run, and boto3 still builds the clients the pruned models serve.
+RUN for tool in pg_dump pg_restore psql; do \
+      ln -s /usr/lib/postgresql/15/bin/$tool /usr/local/bin/$tool && $tool --version >/dev/null; \
+    done \
+ && /opt/venv/bin/python -c "import boto3; [boto3.client(s, region_name='ap-northeast-1') for s in ('s3', 'sts')]"
+COPY frontend/dist /opt/kabu-trade/web
+
+# KABU_ENV=production: the API refuses to start without KABU_SECRET_KEY (no key made in the
+# volume behind the operator's back) and serves no /docs. KABU_WEB_DIR: the built web app, served
+# at / (the default, frontend/dist, is relative to a checkout). KABU_WORKERS is read by
+# `kabu-trade serve` when --workers is not given (1 process: the embedded SQLite allows no more).
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    KABU_ENV=production \
+    KABU_DATA_DIR=/data \
+    KABU_WEB_DIR=/opt/kabu-trade/web \
+    KABU_WORKERS=1
+
+USER kabu
+WORKDIR /data
+VOLUME ["/data"]
+EXPOSE 8000
+
+# Liveness: the route touches no database or cache, so a slow database restarts nothing.
+# Python's urllib (no curl in the image); urlopen raises on any status but 2xx.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/v1/health/live', timeout=4)"]
+
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["kabu-trade", "serve", "--host", "0.0.0.0", "--port", "8000"]
