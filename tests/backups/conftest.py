@@ -3,6 +3,7 @@ SQLite (a file) or on the real PostgreSQL (a private database named ``h_backup_â
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -29,35 +30,32 @@ class PrivateDatabases:
 
     def __init__(self) -> None:
         self.created: list[str] = []
+        self.admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
 
-    def new_url(self) -> str:
+    def new_url(self, template: str | None = None) -> str:
+        """A new database, empty or a copy of TEMPLATE (copied by the server: fast)."""
         name = f"{PREFIX}{uuid.uuid4().hex[:12]}"
-        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
+        copy = f' TEMPLATE "{template}"' if template else ""
+        with self.admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"{copy}'))
         self.created.append(name)
         return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
     def names_like(self, name: str) -> list[str]:
         """Databases whose name starts with NAME (a restore's leftovers would)."""
-        admin = sa.create_engine(PG_URL, poolclass=NullPool)
-        with admin.connect() as connection:
+        with self.admin.connect() as connection:
             rows = connection.execute(
                 sa.text("SELECT datname FROM pg_database WHERE datname LIKE :pattern ORDER BY datname"),
                 {"pattern": name + "%"},
             )
-            found = [row[0] for row in rows]
-        admin.dispose()
-        return found
+            return [row[0] for row in rows]
 
     def drop_all(self) -> None:
-        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-        with admin.connect() as connection:
-            for created in self.created:
-                for name in self.names_like(created):
+        with self.admin.connect() as connection:
+            for name in self.names_like(PREFIX):
+                if any(name.startswith(created) for created in self.created):
                     connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        self.admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -91,20 +89,43 @@ def populate(settings: Settings) -> None:
         context.close()
 
 
+@pytest.fixture(scope="session")
+def filled_templates(
+    pg_databases: PrivateDatabases, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], str]:
+    """A populated database per backend, made once; each test gets its own copy of it."""
+    made: dict[str, str] = {}
+    folder = tmp_path_factory.mktemp("templates")
+
+    def template(backend: str) -> str:
+        if backend not in made:
+            url = f"sqlite:///{folder / 'filled.db'}" if backend == "sqlite" else pg_databases.new_url()
+            populate(make_settings(url, folder))
+            made[backend] = url
+        return made[backend]
+
+    return template
+
+
 @pytest.fixture
-def database_factory(pg_databases: PrivateDatabases, tmp_path: Path) -> Callable[..., Settings]:
-    """Settings of a fresh, populated database of BACKEND, backing up to a folder of the test."""
+def database_factory(
+    pg_databases: PrivateDatabases, filled_templates: Callable[[str], str], tmp_path: Path
+) -> Callable[..., Settings]:
+    """Settings of a database of BACKEND of this test's own (populated unless FILLED is false),
+    backing up to a folder of the test."""
 
     def factory(backend: str, *, filled: bool = True, **overrides: object) -> Settings:
         if backend == "sqlite":
-            url = f"sqlite:///{tmp_path / f'live-{uuid.uuid4().hex[:6]}.db'}"
+            path = tmp_path / f"live-{uuid.uuid4().hex[:6]}.db"
+            if filled:
+                # The template's engine is disposed: its WAL was checkpointed into the main file.
+                shutil.copyfile(make_url(filled_templates("sqlite")).database or "", path)
+            url = f"sqlite:///{path}"
         else:
-            url = pg_databases.new_url()
+            template = make_url(filled_templates("postgresql")).database if filled else None
+            url = pg_databases.new_url(template)
         overrides.setdefault("backup_dir", tmp_path / "backups")
-        settings = make_settings(url, tmp_path, **overrides)
-        if filled:
-            populate(settings)
-        return settings
+        return make_settings(url, tmp_path, **overrides)
 
     return factory
 
