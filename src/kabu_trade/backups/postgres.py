@@ -46,7 +46,8 @@ def _binary(name: str) -> str:
 
 
 def _libpq_env(url: URL) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+    # The rest of PG* (PGSSLMODE, PGPASSFILE…) stays: psycopg's own libpq reads the same ones.
+    env = dict(os.environ)
     values = {
         "PGHOST": url.host,
         "PGPORT": str(url.port) if url.port else None,
