@@ -36,7 +36,7 @@ get() {
   aws ssm get-parameter --region "$region" --with-decryption --name "$prefix$1" \
     --query Parameter.Value --output text
 }
-# Single quotes: compose reads them literally (no $-interpolation of a secret).
+# Secrets in single quotes: compose reads them literally (no $-interpolation).
 umask 077
 tmp=$(mktemp /opt/kabu-trade/.env.XXXXXX)
 trap 'rm -f "$tmp"' EXIT
@@ -45,10 +45,11 @@ trap 'rm -f "$tmp"' EXIT
   echo "AWS_REGION=$region"
   echo "KABU_ENV=production"
   echo "KABU_METRICS_EMF=1"
-  echo "KABU_IMAGE='$(get image)'"
+  echo "KABU_HTTP_PORT=80"  # CloudFront's origin port (compose.yaml publishes it)
+  echo "KABU_IMAGE=$(get image)"  # unquoted: deploy.sh reads and rewrites this line
   echo "KABU_SECRET_KEY='$(get secret-key)'"
   echo "KABU_DATABASE_URL='$(get database-url)'"
-  echo "KABU_BACKUP_S3_URI='$(get backup-s3-uri)'"
+  echo "KABU_BACKUP_S3_URI=$(get backup-s3-uri)"
 } > "$tmp"
 mv "$tmp" /opt/kabu-trade/.env
 trap - EXIT

@@ -199,6 +199,7 @@ def test_user_data_embeds_the_host_files(raw, tier):
     for src, dest in host_files.HOST_FILES.items():
         assert files[f"/opt/kabu-trade/{dest}"] == (ROOT / src).read_bytes()
     env = files["/usr/local/bin/kabu-trade-env"].decode()
+    assert "KABU_HTTP_PORT=80" in env
     for name in ("secret-key", "database-url", "image", "backup-s3-uri"):
         assert f"(get {name})" in env
     assert f'prefix="/kabu-trade/{tier}/"' in env
