@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Column, Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from kabu_trade.backups import service
 from kabu_trade.backups.errors import BackupError
@@ -38,6 +39,11 @@ def _refusals() -> Iterator[None]:
         raise typer.Exit(1) from None
     except OSError as exc:
         err.print(f"[red]Backup:[/red] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as exc:
+        # E.g. the database refusing the connection: its own message, not a traceback.
+        reason = getattr(exc, "orig", None) or exc
+        err.print(f"[red]Backup: database error:[/red] {escape(str(reason))}", soft_wrap=True)
         raise typer.Exit(1) from None
 
 

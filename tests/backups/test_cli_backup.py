@@ -186,3 +186,15 @@ def test_prune_dry_run_then_prune(settings: Settings) -> None:
     assert left == sorted(
         f"{made[day].name}{suffix}" for day in (6, 7, 8) for suffix in (".manifest.json", ".sqlite3")
     )
+
+
+def test_an_unreachable_database_is_a_message_without_the_password(settings: Settings) -> None:
+    url = "postgresql+psycopg://kabu:pa55-w0rd-x@127.0.0.1:1/kabu"
+
+    result = runner.invoke(app, ["backup", "create"], env=_env(settings, KABU_DATABASE_URL=url))
+
+    assert result.exit_code == 1
+    assert "Backup: PostgreSQL:" in result.output
+    assert "127.0.0.1" in result.output
+    assert "pa55-w0rd-x" not in result.output
+    assert "Traceback" not in result.output

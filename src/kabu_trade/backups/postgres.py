@@ -93,8 +93,8 @@ def dump(database_url: str, target: Path) -> tuple[dict[str, TableDigest], str |
             _run([*command, f"--file={target}"], url, "pg_dump")
             described = _describe(connection)
             connection.rollback()
-    except sa.exc.OperationalError as exc:
-        raise BackupError(f"cannot reach the database: {exc.orig}") from None
+    except sa.exc.DBAPIError as exc:
+        raise BackupError(f"PostgreSQL: {exc.orig}".strip()) from None
     finally:
         engine.dispose()
     return described
@@ -126,6 +126,31 @@ def restore(copy: Path, database_url: str, expected: dict[str, TableDigest], rev
     previous = f"{target[:_NAME_ROOM]}_previous_{suffix}"
     admin = _engine(_admin_url(url), isolation_level="AUTOCOMMIT")
     try:
+        _restore_and_swap(admin, copy, url, fresh, previous, pg_restore, expected, revision)
+        try:
+            with admin.connect() as connection:
+                _drop(connection, previous)
+        except sa.exc.DBAPIError as exc:
+            raise BackupError(
+                f"restored, but the previous content, kept as database {previous}, could not be "
+                f"dropped ({exc.orig}): drop it by hand"
+            ) from None
+    finally:
+        admin.dispose()
+
+
+def _restore_and_swap(
+    admin: sa.Engine,
+    copy: Path,
+    url: URL,
+    fresh: str,
+    previous: str,
+    pg_restore: str,
+    expected: dict[str, TableDigest],
+    revision: str,
+) -> None:
+    target = url.database or ""
+    try:
         with admin.connect() as connection:
             _create_like(connection, fresh, target)
         try:
@@ -140,12 +165,8 @@ def restore(copy: Path, database_url: str, expected: dict[str, TableDigest], rev
             with admin.connect() as connection:
                 _drop(connection, fresh)
             raise
-        with admin.connect() as connection:
-            _drop(connection, previous)
-    except sa.exc.OperationalError as exc:
-        raise BackupError(f"cannot reach the database server: {exc.orig}") from None
-    finally:
-        admin.dispose()
+    except sa.exc.DBAPIError as exc:
+        raise BackupError(f"PostgreSQL: {exc.orig}".strip() + "; the database is unchanged") from None
 
 
 def _quote(connection: Connection, name: str) -> str:

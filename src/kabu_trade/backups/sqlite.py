@@ -45,7 +45,10 @@ def snapshot(database: Path, target: Path) -> tuple[dict[str, TableDigest], str 
         closing(sqlite3.connect(database, timeout=_BUSY_TIMEOUT_SECONDS)) as source,
         closing(sqlite3.connect(target)) as copy,
     ):
-        source.backup(copy, pages=-1)
+        try:
+            source.backup(copy, pages=-1)
+        except sqlite3.Error as exc:
+            raise BackupError(f"SQLite could not copy {database}: {exc}") from None
         copy.execute("PRAGMA journal_mode=DELETE")
     return _describe(target)
 
