@@ -53,14 +53,13 @@ class FolderStorage:
     def _path(self, key: str) -> Path:
         return self.root / key
 
-    def _write(self, key: str, write: object) -> None:
+    def _write(self, key: str, write: Path | bytes) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         partial = self.root / f".{key}.{uuid.uuid4().hex[:8]}.partial"
         try:
             if isinstance(write, Path):
                 shutil.copyfile(write, partial)
             else:
-                assert isinstance(write, bytes)
                 partial.write_bytes(write)
             os.replace(partial, self._path(key))
         finally:
