@@ -87,10 +87,16 @@ def backup_list(
     if not manifests and not unreadable:
         out.print(f"No backups in {escape(storage.describe())}.")
         return
-    table = Table("created (UTC)", "size", "revision", "rows", title=escape(storage.describe()))
-    table.columns.insert(0, Column("name", no_wrap=True))
+    table = Table(
+        Column("name", no_wrap=True),
+        Column("created (UTC)", no_wrap=True),
+        Column("size", justify="right", no_wrap=True),
+        Column("revision", no_wrap=True),
+        Column("rows", justify="right"),
+        title=escape(storage.describe()),
+    )
     for manifest in manifests:
-        created = f"{manifest.created_at:%Y-%m-%d %H:%M:%S}"
+        created = f"{manifest.created_at:%Y-%m-%d %H:%M}"
         table.add_row(
             manifest.name,
             created,
