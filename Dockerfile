@@ -58,10 +58,12 @@ RUN /opt/venv/bin/pip install --no-compile --no-deps /tmp/project \
 # --- final: Debian's Python, the venv, pg_dump/pg_restore, tini; no compilers, no caches ---------
 FROM ${DEBIAN_BASE}
 # libpq5: the library pg_dump/pg_restore/psql (copied below) link to. tini: PID 1, forwards
-# SIGTERM to uvicorn (graceful stop) and reaps zombies. Documentation goes, licences stay.
+# SIGTERM to uvicorn (graceful stop) and reaps zombies. Documentation goes, licences stay;
+# apt-get clean, since this machine's base keeps downloaded packages (the official one does not).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       python3 libpq5 tini ca-certificates \
+ && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/debconf/*-old /var/log/apt \
       /var/log/dpkg.log /usr/share/man/* /usr/share/locale/* \
  && find /usr/share/doc -type f ! -name copyright -delete \

@@ -24,7 +24,7 @@
 set -euo pipefail
 
 log() { printf 'deploy: %s\n' "$*" >&2; }
-die() { log "FAILED: $*"; exit "${2:-1}"; }
+die() { log "FAILED: $1"; exit "${2:-1}"; }
 
 [ $# -eq 1 ] && [ -n "$1" ] || { echo "usage: $0 <image-uri>" >&2; exit 64; }
 image=$1
