@@ -11,6 +11,7 @@ from . import containers, tiers
 from .backups import Backups
 from .compute import Host
 from .database import Database
+from .deploy_role import DeployRole
 from .monitoring import FIVE_MINUTES, Alarms, AlarmTopic, AppLogs
 from .network import Network
 from .parameters import Parameters
@@ -40,6 +41,7 @@ class KabuTradeStack(Stack):
         self.parameters = Parameters(self, "Parameters", tier=tier, backup_s3_uri=backups.s3_uri)
         topic = AlarmTopic(self, "Alarms")
 
+        service: containers.Service | None = None
         if tier.uses_ec2_host:
             if host_files is None:
                 raise ValueError(f"the {tier.name} tier needs the host's files (host_files.py)")
@@ -97,8 +99,22 @@ class KabuTradeStack(Stack):
             cpu_label = "ECS service"
             CfnOutput(self, "ClusterName", value=service.cluster.cluster_name)
             CfnOutput(self, "ServiceName", value=service.service.service_name)
+            # The deploy workflow moves the scheduled sync to each new image: it registers a new
+            # revision of this family and points the rule's target at it.
+            CfnOutput(self, "SyncRuleName", value=service.sync_rule.rule_name)
+            CfnOutput(self, "SyncTaskFamily", value=service.sync_task.family)
 
         web = Web(self, "Web", api_origin=api_origin)
+        self.deploy = DeployRole(
+            self,
+            "Deploy",
+            tier=tier,
+            repository=registry.repository,
+            parameters=self.parameters,
+            web_bucket=web.bucket,
+            distribution=web.distribution,
+            service=service,
+        )
         self.alarms = Alarms(
             self,
             "Monitoring",

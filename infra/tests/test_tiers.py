@@ -213,7 +213,8 @@ def test_user_data_embeds_the_host_files(raw, tier):
 
 @pytest.mark.parametrize("tier", HOSTED)
 def test_host_role_is_least_privilege(raw, tier):
-    (policy,) = of_type(raw[tier], "AWS::IAM::Policy").values()
+    # The host's own role (the deploy role has tests of its own: test_deploy_role.py).
+    (policy,) = [p for k, p in of_type(raw[tier], "AWS::IAM::Policy").items() if k.startswith("HostRole")]
     for st in policy["PolicyDocument"]["Statement"]:
         resources = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
         actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
@@ -225,7 +226,7 @@ def test_host_role_is_least_privilege(raw, tier):
         assert not any(a in ("*", "s3:*", "ssm:*", "logs:*") for a in actions)
     text = json.dumps(policy)
     assert f"parameter/kabu-trade/{tier}/*" in text and f"/{tier}/*" in text
-    (role,) = of_type(raw[tier], "AWS::IAM::Role").values()
+    (role,) = [r for k, r in of_type(raw[tier], "AWS::IAM::Role").items() if k.startswith("HostRole")]
     assert "AmazonSSMManagedInstanceCore" in json.dumps(role["ManagedPolicyArns"])
 
 
