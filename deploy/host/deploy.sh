@@ -26,7 +26,10 @@ set -euo pipefail
 log() { printf 'deploy: %s\n' "$*" >&2; }
 die() { log "FAILED: $1"; exit "${2:-1}"; }
 
-[ $# -eq 1 ] && [ -n "$1" ] || { echo "usage: $0 <image-uri>" >&2; exit 64; }
+if [ $# -ne 1 ] || [ -z "$1" ]; then
+  echo "usage: $0 <image-uri>" >&2
+  exit 64
+fi
 image=$1
 dir=${KABU_DEPLOY_DIR:-$(cd "$(dirname "$0")" && pwd)}
 cd "$dir"
@@ -126,7 +129,9 @@ fi
 
 log "the new image did not become ready; its api log:"
 dc logs --tail 40 api >&2 || true
-[ -n "$previous" ] && [ "$previous" != "$image" ] || die "deploy of $image failed and there is no previous image to roll back to" 2
+if [ -z "$previous" ] || [ "$previous" = "$image" ]; then
+  die "deploy of $image failed and there is no previous image to roll back to" 2
+fi
 
 if [ -n "$previous_head" ]; then
   log "migrating the schema back to $previous_head (what $previous expects)"

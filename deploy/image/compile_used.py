@@ -51,10 +51,10 @@ def main() -> None:
     import boto3
 
     for service in ("s3", "sts"):
-        boto3.client(service, region_name="ap-northeast-1")  # type: ignore[call-overload]
+        boto3.client(service, region_name="ap-northeast-1")
 
-    files = {Path(m.__file__) for m in list(sys.modules.values()) if getattr(m, "__file__", None)}
-    files |= set(Path(kabu_trade.__file__).parent.rglob("*.py"))
+    files = {Path(f) for m in list(sys.modules.values()) if (f := getattr(m, "__file__", None))}
+    files |= set(Path(kabu_trade.__path__[0]).rglob("*.py"))
     used = sorted(f for f in files if f.suffix == ".py" and f.is_relative_to(venv))
     for path in used:
         py_compile.compile(
