@@ -157,7 +157,8 @@ infra-synth: infra-install
 infra-test: infra-synth
 	cd infra && .venv/bin/pytest -q -p no:randomly
 
-# Monthly estimate per tier from the synthesised templates × infra/kabu_infra/prices.py.
+# Monthly estimate per tier from the synthesised templates × infra/kabu_infra/prices.py, for
+# ap-northeast-1 and us-east-1 (prices written by hand, not fetched: check them on calculator.aws).
 cost: infra-synth
 	cd infra && .venv/bin/python -m kabu_infra.cost cdk.out
 

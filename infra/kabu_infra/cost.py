@@ -2,11 +2,14 @@
 (prices.py). Usage-billed services (S3 requests/storage, CloudFront transfer, log ingestion, ALB
 LCUs, data transfer) are left out and said so: the architecture puts them inside the free tier.
 
-``python -m kabu_infra.cost [cdk.out]`` prints every tier found in the cloud assembly.
+``python -m kabu_infra.cost [cdk.out] [--region ap-northeast-1 --region us-east-1]`` prints every
+tier found in the cloud assembly, for each region's price table (both by default). The prices are
+written by hand, not fetched: prices.py says from where and when.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from dataclasses import dataclass
@@ -39,7 +42,21 @@ def _price(table: dict[str, float], key: str, what: str) -> float:
     return table[key]
 
 
-def estimate(template: dict[str, Any]) -> list[Line]:
+# The standard tier's items the architecture prices (§3), as estimate() names them.
+ARCHITECTURE_ITEMS = ("Application Load", "Fargate ", "RDS PostgreSQL", "ElastiCache")
+SCHEDULED_TASK_ITEM = "Fargate scheduled task"  # not among them: §3 prices the service's tasks
+
+
+def architecture_items(lines: list[Line]) -> float:
+    """The monthly cost of the four items the architecture's $86 covers (ALB, Fargate, RDS, Redis)."""
+    return sum(
+        line.monthly
+        for line in lines
+        if line.item.startswith(ARCHITECTURE_ITEMS) and not line.item.startswith(SCHEDULED_TASK_ITEM)
+    )
+
+
+def estimate(template: dict[str, Any], r: p.RegionPrices = p.TOKYO) -> list[Line]:
     lines: list[Line] = []
     res = template.get("Resources", {})
     public_subnets = sum(
@@ -50,38 +67,38 @@ def estimate(template: dict[str, Any]) -> list[Line]:
     ipv4 = 0
     for props in _resources(template, "AWS::EC2::Instance"):
         kind = props["InstanceType"]
-        cost = _price(p.EC2_HOURLY, kind, "EC2 instance type") * H
+        cost = _price(r.ec2_hourly, kind, "EC2 instance type") * H
         free = (
-            min(cost, p.FREE_TIER["ec2_micro_hours"] * p.EC2_HOURLY[kind]) if kind in p.FREE_EC2_TYPES else 0
+            min(cost, p.FREE_TIER["ec2_micro_hours"] * r.ec2_hourly[kind]) if kind in p.FREE_EC2_TYPES else 0
         )
         lines.append(Line(f"EC2 {kind}", cost, free))
         gb = sum(int(m.get("Ebs", {}).get("VolumeSize", 8)) for m in props.get("BlockDeviceMappings", []))
-        vol = p.EBS_GP3_GB_MONTH * gb
-        lines.append(Line(f"EBS gp3 {gb} GB", vol, min(vol, p.FREE_TIER["ebs_gb"] * p.EBS_GP3_GB_MONTH)))
+        vol = r.ebs_gp3_gb_month * gb
+        lines.append(Line(f"EBS gp3 {gb} GB", vol, min(vol, p.FREE_TIER["ebs_gb"] * r.ebs_gp3_gb_month)))
         if public_subnets:
             ipv4 += 1
     for props in _resources(template, "AWS::RDS::DBInstance"):
         kind = props["DBInstanceClass"]
         multi = 2 if props.get("MultiAZ") is True else 1
-        cost = _price(p.RDS_POSTGRES_HOURLY, kind, "RDS class") * H * multi
+        cost = _price(r.rds_postgres_hourly, kind, "RDS class") * H * multi
         free = cost if kind in p.FREE_RDS_CLASSES and multi == 1 else 0
         lines.append(Line(f"RDS PostgreSQL {kind}{' Multi-AZ' if multi == 2 else ''}", cost, free))
         gb = int(props.get("AllocatedStorage", 20))
-        storage = p.RDS_GP3_GB_MONTH * gb * multi
+        storage = r.rds_gp3_gb_month * gb * multi
         lines.append(
             Line(
                 f"RDS storage {gb} GB",
                 storage,
-                min(storage, p.FREE_TIER["rds_storage_gb"] * p.RDS_GP3_GB_MONTH),
+                min(storage, p.FREE_TIER["rds_storage_gb"] * r.rds_gp3_gb_month),
             )
         )
     for props in _resources(template, "AWS::ElasticLoadBalancingV2::LoadBalancer"):
-        cost = p.ALB_HOURLY * H
+        cost = r.alb_hourly * H
         lines.append(
             Line(
                 "Application Load Balancer (hours; LCUs by traffic)",
                 cost,
-                min(cost, p.FREE_TIER["alb_hours"] * p.ALB_HOURLY),
+                min(cost, p.FREE_TIER["alb_hours"] * r.alb_hourly),
             )
         )
         if props.get("Scheme", "internet-facing") == "internet-facing":
@@ -92,7 +109,7 @@ def estimate(template: dict[str, Any]) -> list[Line]:
 
     def fargate_hourly(ref: Any) -> float:
         td = task_defs[ref["Ref"]]
-        return int(td["Cpu"]) / 1024 * p.FARGATE_VCPU_HOURLY + int(td["Memory"]) / 1024 * p.FARGATE_GB_HOURLY
+        return int(td["Cpu"]) / 1024 * r.fargate_vcpu_hourly + int(td["Memory"]) / 1024 * r.fargate_gb_hourly
 
     for props in _resources(template, "AWS::ECS::Service"):
         count = int(props.get("DesiredCount", 1))
@@ -112,16 +129,16 @@ def estimate(template: dict[str, Any]) -> list[Line]:
                 ref = target["EcsParameters"]["TaskDefinitionArn"]
                 lines.append(
                     Line(
-                        "Fargate scheduled task (sync, ~15 min × 22 days)",
+                        f"{SCHEDULED_TASK_ITEM} (sync, ~15 min × 22 days)",
                         fargate_hourly(ref) * p.SCHEDULED_TASK_HOURS_PER_MONTH,
                     )
                 )
     for props in _resources(template, "AWS::ElastiCache::ReplicationGroup"):
         kind = props["CacheNodeType"]
         nodes = int(props.get("NumCacheClusters", 1))
-        cost = _price(p.ELASTICACHE_HOURLY, kind, "cache node type") * H * nodes
+        cost = _price(r.elasticache_hourly, kind, "cache node type") * H * nodes
         free = (
-            min(cost, p.FREE_TIER["elasticache_micro_hours"] * p.ELASTICACHE_HOURLY[kind])
+            min(cost, p.FREE_TIER["elasticache_micro_hours"] * r.elasticache_hourly[kind])
             if kind in p.FREE_CACHE_TYPES
             else 0
         )
@@ -131,25 +148,25 @@ def estimate(template: dict[str, Any]) -> list[Line]:
         lines.append(
             Line(
                 f"ElastiCache {kind}",
-                _price(p.ELASTICACHE_HOURLY, kind, "cache node type")
+                _price(r.elasticache_hourly, kind, "cache node type")
                 * H
                 * int(props.get("NumCacheNodes", 1)),
             )
         )
     for _ in _resources(template, "AWS::EC2::NatGateway"):
-        lines.append(Line("NAT gateway (hours; data by traffic)", p.NAT_GATEWAY_HOURLY * H))
+        lines.append(Line("NAT gateway (hours; data by traffic)", r.nat_gateway_hourly * H))
         ipv4 += 1
     for props in _resources(template, "AWS::EC2::VPCEndpoint"):
         if props.get("VpcEndpointType") == "Interface":
             azs = len(props.get("SubnetIds", [])) or 1
-            lines.append(Line(f"Interface endpoint × {azs} AZ", p.INTERFACE_ENDPOINT_AZ_HOURLY * H * azs))
+            lines.append(Line(f"Interface endpoint × {azs} AZ", r.interface_endpoint_az_hourly * H * azs))
     if ipv4:
-        cost = p.PUBLIC_IPV4_HOURLY * H * ipv4
+        cost = r.public_ipv4_hourly * H * ipv4
         lines.append(
             Line(
                 f"Public IPv4 addresses × {ipv4}",
                 cost,
-                min(cost, p.FREE_TIER["public_ipv4_hours"] * p.PUBLIC_IPV4_HOURLY),
+                min(cost, p.FREE_TIER["public_ipv4_hours"] * r.public_ipv4_hourly),
             )
         )
     metrics = sum(
@@ -159,27 +176,27 @@ def estimate(template: dict[str, Any]) -> list[Line]:
         for a in _resources(template, "AWS::CloudWatch::Alarm")
     )
     if metrics:
-        cost = p.ALARM_METRIC_MONTH * metrics
+        cost = r.alarm_metric_month * metrics
         lines.append(
             Line(
                 f"CloudWatch alarm metrics × {metrics}",
                 cost,
-                min(cost, p.FREE_TIER["alarm_metrics"] * p.ALARM_METRIC_MONTH),
+                min(cost, p.FREE_TIER["alarm_metrics"] * r.alarm_metric_month),
             )
         )
     dashboards = len(_resources(template, "AWS::CloudWatch::Dashboard"))
     if dashboards:
-        cost = p.DASHBOARD_MONTH * dashboards
+        cost = r.dashboard_month * dashboards
         lines.append(
             Line(
                 f"CloudWatch dashboards × {dashboards}",
                 cost,
-                min(cost, p.FREE_TIER["dashboards"] * p.DASHBOARD_MONTH),
+                min(cost, p.FREE_TIER["dashboards"] * r.dashboard_month),
             )
         )
     for kind, price, label in (
-        ("AWS::SecretsManager::Secret", p.SECRET_MONTH, "Secrets Manager secret"),
-        ("AWS::KMS::Key", p.KMS_KEY_MONTH, "KMS key"),
+        ("AWS::SecretsManager::Secret", r.secret_month, "Secrets Manager secret"),
+        ("AWS::KMS::Key", r.kms_key_month, "KMS key"),
     ):
         for _ in _resources(template, kind):
             lines.append(Line(label, price))
@@ -203,43 +220,61 @@ def tier_templates(cdk_out: Path) -> dict[str, dict[str, Any]]:
     return {tier: merge(ts) for tier, ts in found.items()}
 
 
-def report(cdk_out: Path) -> str:
+def report(cdk_out: Path, regions: tuple[str, ...] = p.DEFAULT_REGIONS) -> str:
     tiers = tier_templates(cdk_out)
     if not tiers:
         raise FileNotFoundError(f"no KabuTrade-*.template.json in {cdk_out}: run `make infra-synth` first")
+    tables = [p.for_region(region) for region in regions]
     out = [
-        f"Monthly estimate per tier — {p.SOURCE}; prices: {p.PRICES_DATE}",
+        "Monthly estimate per tier from the synthesised templates (on demand, USD).",
+        f"PRICES: {p.PROVENANCE}.",
         "Usage-billed items (S3, CloudFront transfer, log ingestion, ALB LCUs, data out) not included.",
         "",
     ]
     order = ["personal", "multi-user", "standard"]
-    for tier in sorted(tiers, key=lambda t: order.index(t) if t in order else 99):
-        lines = estimate(tiers[tier])
-        out.append(f"{tier}")
-        out.append(f"  {'item':<52}{'on demand':>11}{'free tier':>11}  (12-month free tier applied)")
-        for line in lines:
-            out.append(f"  {line.item:<52}{line.monthly:>10.2f}${line.after_free_tier:>10.2f}$")
-        total = sum(line.monthly for line in lines)
-        in_free = sum(line.after_free_tier for line in lines)
-        out.append(f"  {'total':<52}{total:>10.2f}${in_free:>10.2f}$")
-        if tier == "standard":
-            core = sum(
-                line.monthly
-                for line in lines
-                if line.item.startswith(("Application Load", "Fargate 2", "RDS PostgreSQL", "ElastiCache"))
-            )
-            out.append(
-                f"  the architecture's four items (§3: ${sum(p.ARCHITECTURE_STANDARD.values())}): "
-                f"{core:.2f}$ here"
-            )
+    for table in tables:
+        out.append(
+            f"== {table.label}: prices written {table.written} from the {table.from_lists_of} price lists"
+        )
         out.append("")
+        for tier in sorted(tiers, key=lambda t: order.index(t) if t in order else 99):
+            lines = estimate(tiers[tier], table)
+            out.append(f"{tier} ({table.region})")
+            out.append(f"  {'item':<52}{'on demand':>11}{'free tier':>11}  (12-month free tier applied)")
+            for line in lines:
+                out.append(f"  {line.item:<52}{line.monthly:>10.2f}${line.after_free_tier:>10.2f}$")
+            total = sum(line.monthly for line in lines)
+            in_free = sum(line.after_free_tier for line in lines)
+            out.append(f"  {'total':<52}{total:>10.2f}${in_free:>10.2f}$")
+            if tier == "standard":
+                core = architecture_items(lines)
+                expected = sum(p.ARCHITECTURE_STANDARD.values())
+                out.append(
+                    f"  the architecture's four items (ALB, Fargate, RDS, Redis; §3 says ${expected}): "
+                    f"{core:.2f}$ here ({100 * (core - expected) / expected:+.0f} %)"
+                )
+            out.append("")
+    out.append("Sources (on-demand price pages; every region is listed on the same page):")
+    out.extend(f"  {service:<26}{url}" for service, url in p.SOURCES.items())
+    out.append(f"  {'check them with':<26}{p.CALCULATOR}")
     return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(
+        prog="python -m kabu_infra.cost",
+        description="Monthly estimate per tier from a cloud assembly (prices.py, not fetched).",
+    )
+    parser.add_argument("cdk_out", nargs="?", default="cdk.out", type=Path, help="cdk.out folder")
+    parser.add_argument(
+        "--region",
+        action="append",
+        choices=sorted(p.REGIONS),
+        help="price table to use (repeatable; default: all of " + ", ".join(p.DEFAULT_REGIONS) + ")",
+    )
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        print(report(Path(args[0] if args else "cdk.out")))
+        print(report(args.cdk_out, tuple(args.region or p.DEFAULT_REGIONS)))
     except (FileNotFoundError, KeyError) as error:
         print(f"kabu-trade cost: {error}", file=sys.stderr)
         return 1

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from kabu_infra import cost, cost_guard
+from kabu_infra import cost, cost_guard, prices
 
 INFRA = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -127,10 +127,10 @@ def test_guard_catches_big_disks_and_interface_endpoints(raw):
 
 
 def test_estimate(raw):
-    personal = cost.estimate(raw["personal"])
+    personal = cost.estimate(raw["personal"], prices.TOKYO)
     assert sum(line.after_free_tier for line in personal) == 0
     assert sum(line.monthly for line in personal) > 30  # what it costs once the free tier ends
-    standard = {line.item: line.monthly for line in cost.estimate(raw["standard"])}
+    standard = {line.item: line.monthly for line in cost.estimate(raw["standard"], prices.TOKYO)}
     assert {
         "Application Load Balancer (hours; LCUs by traffic)",
         "Fargate 2 × 0.5 vCPU / 1 GB",
@@ -139,6 +139,54 @@ def test_estimate(raw):
     } <= set(standard)
     # Fargate: 2 tasks × (0.5 vCPU × $0.05056 + 1 GB × $0.00553) × 730 h.
     assert standard["Fargate 2 × 0.5 vCPU / 1 GB"] == pytest.approx(2 * (0.5 * 0.05056 + 0.00553) * 730)
+
+
+def test_standard_in_us_east_1_is_the_architectures_86_dollars(raw):
+    """§3's $86 for the ALB, 2 Fargate tasks, db.t3.small and cache.t3.micro are us-east-1 prices:
+    the synthesised standard tier priced there lands within ±15 % of it (Tokyo is ~40 % above)."""
+    expected = sum(prices.ARCHITECTURE_STANDARD.values())
+    assert expected == 86
+    virginia = cost.architecture_items(cost.estimate(raw["standard"], prices.N_VIRGINIA))
+    assert expected * 0.85 <= virginia <= expected * 1.15, virginia
+    tokyo = cost.architecture_items(cost.estimate(raw["standard"], prices.TOKYO))
+    assert tokyo > expected * 1.15
+
+
+def test_estimate_follows_the_template(raw):
+    """The figures come from the template: a third task adds half the service's Fargate cost."""
+    template = copy.deepcopy(raw["standard"])
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::ECS::Service":
+            resource["Properties"]["DesiredCount"] = 3
+    before = cost.architecture_items(cost.estimate(raw["standard"], prices.N_VIRGINIA))
+    after = {line.item: line.monthly for line in cost.estimate(template, prices.N_VIRGINIA)}
+    fargate = 3 * (0.5 * prices.N_VIRGINIA.fargate_vcpu_hourly + prices.N_VIRGINIA.fargate_gb_hourly) * 730
+    assert after["Fargate 3 × 0.5 vCPU / 1 GB"] == pytest.approx(fargate)
+    assert cost.architecture_items(cost.estimate(template, prices.N_VIRGINIA)) == pytest.approx(
+        before + fargate / 3
+    )
+
+
+def test_cost_command_prints_both_regions_and_says_the_prices_were_not_fetched(template_files, capsys):
+    folder = template_files[0].parent
+    assert cost.main([str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "NOT fetched" in out and "https://calculator.aws/" in out
+    for region in ("ap-northeast-1", "us-east-1"):
+        assert f"== {region}" in out and f"standard ({region})" in out
+    assert "prices written 2026-12-01" in out
+    assert all(url in out for url in prices.SOURCES.values())
+    assert cost.main([str(folder), "--region", "us-east-1"]) == 0
+    only = capsys.readouterr().out
+    assert "us-east-1" in only and "== ap-northeast-1" not in only
+
+
+def test_cost_command_refuses_an_unknown_region_and_a_missing_folder(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cost.main([str(tmp_path), "--region", "mars-1"])
+    assert exit_.value.code == 2 and "mars-1" in capsys.readouterr().err
+    assert cost.main([str(tmp_path / "nothing")]) == 1
+    assert "make infra-synth" in capsys.readouterr().err
 
 
 def test_estimate_refuses_an_unpriced_size(raw):
