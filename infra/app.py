@@ -8,6 +8,10 @@ target account/region from the CLI's profile. Context values (cdk.json or -c):
   cloudfrontPrefixListId  CloudFront origin-facing prefix list of the region (security.py)
   adminCidr               open SSH (22) to this network; unset: no SSH, use Session Manager
   repoRoot                where compose.yaml & deploy/host/deploy.sh live (default: ..)
+  githubRepo              owner/name whose "production" environment may assume the deploy role
+                          (unset: the stack parameter GitHubRepo asks for it at deploy time)
+  githubOidcProviderArn   the account's GitHub OIDC provider, for every tier after the first one
+                          deployed in that account (kabu_infra/deploy_role.py)
 """
 
 from __future__ import annotations

@@ -133,6 +133,9 @@ def test_no_wildcard_beyond_the_justified_ones(raw, tier):
                 assert any(re.search(p, resource) for p in allowed), resource
                 if ":instance/" in resource:
                     assert st["Condition"] == {"StringEquals": {"ssm:resourceTag/tier": tier}}
+                    # … and the tier's host carries that tag.
+                    (host,) = of_type(raw[tier], "AWS::EC2::Instance").values()
+                    assert {"Key": "tier", "Value": tier} in host["Tags"]
                 if ":task" in resource:  # RunTask, DescribeTasks: this cluster only
                     assert set(st["Condition"]["ArnEquals"]) == {"ecs:cluster"}
     base = {
