@@ -92,6 +92,8 @@ class Host(Construct):
                 region=Aws.REGION,
                 prefix=parameters.prefix,
                 registry=registry,
+                workers=tier.api_workers,
+                threads=tier.api_threads,
             )
         )
         self.instance = ec2.Instance(

@@ -143,6 +143,9 @@ class Service(Construct):
             "KABU_ENV": "production",
             "KABU_METRICS_EMF": "1",
             "KABU_REDIS_URL": redis_url,
+            # The capacity calculation's inputs (tiers.py; infra/tests/test_capacity.py).
+            "KABU_WORKERS": str(tier.api_workers),
+            "KABU_THREADS": str(tier.api_threads),
         }
         self.api = self.task_definition.add_container(
             "api",

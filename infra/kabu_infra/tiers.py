@@ -43,6 +43,12 @@ class Tier:
     fargate_tasks: int = 2
     fargate_max_tasks: int = 4
     cache_node_type: str | None = None
+    # Each API process: KABU_THREADS threads and a pool of threads + 3 connections
+    # (src/kabu_trade/core/capacity.py; infra/tests/test_capacity.py checks every tier fits RDS).
+    # One process of two threads per host or task: on a t3.micro or 0.5 vCPU, more processes add
+    # memory, not throughput (README, "Capacity").
+    api_workers: int = 1
+    api_threads: int = 2
     # The billing alarm fires when the month's estimated charges pass this many US dollars: any
     # charge at all for the free tiers, the architecture's $86 plus a margin for the standard tier.
     billing_threshold_usd: float = 1.0
@@ -88,6 +94,19 @@ def tier_named(name: str) -> Tier:
 # DBInstanceClassMemory is the class's memory less what RDS reserves for the OS, which AWS does not
 # publish per class; the nominal memory gives an upper bound (112 for 1 GiB, 225 for 2 GiB).
 _PG_BYTES_PER_CONNECTION = 9531392
+
+
+def connection_holders(tier: Tier) -> int:
+    """Processes that may hold database connections at once, at the tier's largest.
+
+    EC2 host (compose.yaml): the API processes, the worker, a `migrate` run and a backup run (the
+    systemd timer's `compose run`). Standard: every task at the auto-scaling maximum runs an API
+    and a worker container, plus the scheduled sync task and a deploy's migration task.
+    """
+    per_host_or_task = tier.api_workers + 1  # + the worker
+    if tier.uses_ec2_host:
+        return per_host_or_task + 2
+    return tier.fargate_max_tasks * per_host_or_task + 2
 
 
 def pg_max_connections(memory_gib: float) -> int:

@@ -46,6 +46,8 @@ trap 'rm -f "$tmp"' EXIT
   echo "KABU_ENV=production"
   echo "KABU_METRICS_EMF=1"
   echo "KABU_HTTP_PORT=80"  # CloudFront's origin port (compose.yaml publishes it)
+  echo "KABU_WORKERS=__WORKERS__"  # the capacity calculation's inputs (tiers.py)
+  echo "KABU_THREADS=__THREADS__"
   echo "KABU_IMAGE=$(get image)"  # unquoted: deploy.sh reads and rewrites this line
   echo "KABU_SECRET_KEY='$(get secret-key)'"
   echo "KABU_DATABASE_URL='$(get database-url)'"
@@ -94,9 +96,22 @@ WantedBy=timers.target
 }
 
 
-def render(*, host_files: dict[str, bytes], region: str, prefix: str, registry: str) -> list[str]:
+def render(
+    *,
+    host_files: dict[str, bytes],
+    region: str,
+    prefix: str,
+    registry: str,
+    workers: int = 1,
+    threads: int = 2,
+) -> list[str]:
     """The script's commands (the first line, ``#!/bin/bash``, is CDK's)."""
-    env_script = ENV_SCRIPT.replace("__REGION__", region).replace("__PREFIX__", prefix)
+    env_script = (
+        ENV_SCRIPT.replace("__REGION__", region)
+        .replace("__PREFIX__", prefix)
+        .replace("__WORKERS__", str(workers))
+        .replace("__THREADS__", str(threads))
+    )
     lines = [
         "set -euo pipefail",
         "exec > >(tee -a /var/log/kabu-trade-bootstrap.log) 2>&1",
