@@ -192,7 +192,7 @@ if "$engine" run --rm "$image" kabu-trade db current >"$work/nosecret.out" 2>&1;
   fail "the image started without KABU_SECRET_KEY"
 fi
 grep -q "KABU_SECRET_KEY must be set" "$work/nosecret.out" || fail "no clear refusal: $(cat "$work/nosecret.out")"
-echo "without KABU_SECRET_KEY: refused: $(tr -s ' \n' ' ' <"$work/nosecret.out" | head -c 160)"
+echo "without KABU_SECRET_KEY: refused: $(grep -v 'level=' "$work/nosecret.out" | tr -s ' \n' ' ' | head -c 160)"
 t0=$(now)
 "$engine" run -d --name "$embedded" -v "${embedded}-data:/data" -e "KABU_SECRET_KEY=$secret" \
   -e KABU_DEMO_SYMBOLS="${STACK_DEMO_SYMBOLS:-40}" -p "127.0.0.1:$embedded_port:8000" "$image" >/dev/null
