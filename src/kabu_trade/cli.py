@@ -69,7 +69,11 @@ def _wait_for_database(settings: Settings) -> None:
     from kabu_trade.core.db_wait import DatabaseUnreachable, wait_for_database
 
     try:
-        wait_for_database(settings.effective_database_url, settings.db_connect_timeout_seconds)
+        wait_for_database(
+            settings.effective_database_url,
+            settings.db_connect_timeout_seconds,
+            on_wait=lambda message: err.print(f"[yellow]{escape(message)}[/yellow]", soft_wrap=True),
+        )
     except DatabaseUnreachable as exc:
         err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(1) from None

@@ -36,6 +36,8 @@ def test_a_closed_database_port_exits_1_naming_the_host_not_the_password(
     message = " ".join(result.output.split())
     assert f"The database at 127.0.0.1:{port}/kabu_trade did not answer" in message
     assert "KABU_DB_CONNECT_TIMEOUT_SECONDS" in message
+    # Said once while waiting, then the verdict.
+    assert message.count(f"127.0.0.1:{port}/kabu_trade does not answer yet; retrying for up to 1 s") == 1
     assert "s3cret-pw" not in result.output
     assert "Traceback" not in result.output
     # Retried, not given up at the first refusal.
@@ -43,10 +45,22 @@ def test_a_closed_database_port_exits_1_naming_the_host_not_the_password(
     assert attempts >= 2
 
 
-def test_a_zero_wait_makes_one_attempt() -> None:
+def test_a_zero_wait_makes_one_attempt_and_does_not_announce_a_wait() -> None:
     url = f"postgresql+psycopg://kabu:pw@127.0.0.1:{_closed_port()}/kabu"
+    told: list[str] = []
     with pytest.raises(DatabaseUnreachable, match=r"after 1 attempt\(s\)"):
-        wait_for_database(url, 0)
+        wait_for_database(url, 0, on_wait=told.append)
+    assert told == []
+
+
+def test_a_server_that_answers_is_reached_at_the_first_attempt() -> None:
+    """The PostgreSQL of the test machine (127.0.0.1:5432, user postgres), when it runs."""
+    url = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    try:
+        attempts = wait_for_database(url, 0)
+    except DatabaseUnreachable:
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    assert attempts == 1
 
 
 def test_sqlite_needs_no_wait(tmp_path: Path) -> None:

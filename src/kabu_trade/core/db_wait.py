@@ -11,12 +11,19 @@ The embedded SQLite file needs no wait.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
-from tenacity import Retrying, retry_if_exception_type, stop_before_delay, wait_exponential
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_before_delay,
+    wait_exponential,
+)
 
 # One attempt may not outlast this (an address that drops packets would otherwise hang in the
 # kernel's TCP timeout, minutes, instead of being retried).
@@ -38,11 +45,12 @@ def describe(url: URL) -> str:
     return f"{where}/{url.database}" if url.database else where
 
 
-def wait_for_database(url: str, timeout_seconds: float) -> int:
+def wait_for_database(url: str, timeout_seconds: float, on_wait: Callable[[str], None] | None = None) -> int:
     """Connect (and ``SELECT 1``) until the server answers; return the number of attempts.
 
-    Raises ``DatabaseUnreachable`` after ``timeout_seconds`` (0: a single attempt). SQLite
-    returns at once: the file is made on first use.
+    ``on_wait`` is told once, after the first failed attempt, that (and for what) the command
+    waits. Raises ``DatabaseUnreachable`` after ``timeout_seconds`` (0: a single attempt).
+    SQLite returns at once: the file is made on first use.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -54,12 +62,21 @@ def wait_for_database(url: str, timeout_seconds: float) -> int:
     probe = create_engine(parsed, poolclass=NullPool, connect_args=connect_args)
     started = time.monotonic()
     attempts = 0
+
+    def announce(state: RetryCallState) -> None:
+        if on_wait is not None and state.attempt_number == 1:
+            on_wait(
+                f"The database at {describe(parsed)} does not answer yet; retrying for up to "
+                f"{deadline:.0f} s (KABU_DB_CONNECT_TIMEOUT_SECONDS)."
+            )
+
     try:
         for attempt in Retrying(
             retry=retry_if_exception_type(DBAPIError),
             # Never starts an attempt that could end after the deadline: the bound holds.
             stop=stop_before_delay(deadline),
             wait=wait_exponential(multiplier=FIRST_WAIT_SECONDS, max=MAX_WAIT_SECONDS),
+            before_sleep=announce,
             reraise=True,
         ):
             with attempt:
