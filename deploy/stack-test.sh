@@ -16,7 +16,8 @@
 #   6. deploys an image whose `serve` fails on purpose: deploy.sh must exit 1 and roll back to
 #      kabu-trade:local, ready again;
 #   7. the single-container embedded mode (`run -e KABU_SECRET_KEY=…`, SQLite in /data): health,
-#      the web app at /, and a refusal to start without the secret;
+#      the web app at /, the demo loaded in the background; a refusal to start without the
+#      secret; a database that never answers: retries, then exit 1 naming the host only;
 # then tears everything down, volumes included, whatever happened (trap).
 #
 # Settings: STACK_PORT (18000; the embedded container uses STACK_PORT+1), STACK_PROJECT
@@ -193,6 +194,18 @@ if "$engine" run --rm "$image" kabu-trade db current >"$work/nosecret.out" 2>&1;
 fi
 grep -q "KABU_SECRET_KEY must be set" "$work/nosecret.out" || fail "no clear refusal: $(cat "$work/nosecret.out")"
 echo "without KABU_SECRET_KEY: refused: $(grep -v 'level=' "$work/nosecret.out" | tr -s ' \n' ' ' | head -c 160)"
+# A database that never answers: bounded retries, then exit 1 naming the host, not the password.
+set +e
+"$engine" run --rm -e "KABU_SECRET_KEY=$secret" -e KABU_DB_CONNECT_TIMEOUT_SECONDS=3 \
+  -e KABU_DATABASE_URL=postgresql+psycopg://kabu:not-this-pw@127.0.0.1:1/kabu "$image" kabu-trade db upgrade \
+  >"$work/nodb.out" 2>&1
+nodb_status=$?
+set -e
+nodb=$(grep -v 'level=' "$work/nodb.out" | tr -s ' \n' ' ')
+[ "$nodb_status" = 1 ] || fail "db upgrade without a database exited $nodb_status: $nodb"
+grep -q "The database at 127.0.0.1:1/kabu did not answer" <<<"$nodb" || fail "no clear message: $nodb"
+if grep -q not-this-pw <<<"$nodb"; then fail "the password was printed: $nodb"; fi
+echo "unreachable database: exit 1: $(grep -o "The database at [^(]*" <<<"$nodb")"
 t0=$(now)
 "$engine" run -d --name "$embedded" -v "${embedded}-data:/data" -e "KABU_SECRET_KEY=$secret" \
   -e KABU_DEMO_SYMBOLS="${STACK_DEMO_SYMBOLS:-40}" -p "127.0.0.1:$embedded_port:8000" "$image" >/dev/null
