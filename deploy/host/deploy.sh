@@ -5,7 +5,7 @@
 #
 # Run by the deploy workflow through SSM Run Command (infra's user data installs this file with
 # compose.yaml, compose.aws.yaml and .env under /opt/kabu-trade). Steps:
-#   1. pull the image (logging in to ECR first when the URI is an ECR one and the aws CLI exists);
+#   1. pull the image (when refused and the URI is ECR's, log in with the aws CLI and pull again);
 #   2. `compose run --rm migrate` with it (a one-shot `kabu-trade db upgrade`): a failure here
 #      leaves the running stack untouched;
 #   3. record it as KABU_IMAGE in .env (so a reboot or a later `compose up` keeps it), `up -d`;
@@ -97,13 +97,20 @@ export KABU_IMAGE=$image
 log "deploying $image (previous: ${previous:-none}) with ${compose[*]} in $dir"
 
 if [ "${KABU_DEPLOY_PULL:-1}" = 1 ]; then
-  registry=${image%%/*}
-  if [[ $registry == *.dkr.ecr.*.amazonaws.com ]] && command -v aws >/dev/null; then
-    region=$(cut -d. -f4 <<<"$registry")
-    aws ecr get-login-password --region "$region" | "$engine" login --username AWS --password-stdin "$registry" \
-      >/dev/null || die "could not log in to $registry"
+  # The host's credential helper (infra installs amazon-ecr-credential-helper) usually signs the
+  # pull; only when the pull is refused is a login to ECR tried, with the instance role.
+  if ! "$engine" pull -q "$image" >/dev/null; then
+    registry=${image%%/*}
+    if [[ $registry == *.dkr.ecr.*.amazonaws.com ]] && command -v aws >/dev/null; then
+      log "pull refused: logging in to $registry"
+      aws ecr get-login-password --region "$(cut -d. -f4 <<<"$registry")" |
+        "$engine" login --username AWS --password-stdin "$registry" >/dev/null ||
+        die "could not log in to $registry; still on ${previous:-nothing}"
+      "$engine" pull -q "$image" >/dev/null || die "could not pull $image; still on ${previous:-nothing}"
+    else
+      die "could not pull $image; still on ${previous:-nothing}"
+    fi
   fi
-  "$engine" pull -q "$image" >/dev/null || die "could not pull $image; still on ${previous:-nothing}"
 fi
 "$engine" image inspect "$image" >/dev/null 2>&1 || die "image $image is not on this host; still on ${previous:-nothing}"
 
