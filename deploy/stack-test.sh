@@ -205,7 +205,7 @@ nodb=$(grep -v 'level=' "$work/nodb.out" | tr -s ' \n' ' ')
 [ "$nodb_status" = 1 ] || fail "db upgrade without a database exited $nodb_status: $nodb"
 grep -q "The database at 127.0.0.1:1/kabu did not answer" <<<"$nodb" || fail "no clear message: $nodb"
 if grep -q not-this-pw <<<"$nodb"; then fail "the password was printed: $nodb"; fi
-echo "unreachable database: exit 1: $(grep -o "The database at [^(]*did not answer[^(]*" <<<"$nodb")"
+echo "unreachable database: exit 1: $(grep -o 'The database at [^ ]* did not answer after [0-9]* attempt(s) in [0-9]* s' <<<"$nodb")"
 t0=$(now)
 "$engine" run -d --name "$embedded" -v "${embedded}-data:/data" -e "KABU_SECRET_KEY=$secret" \
   -e KABU_DEMO_SYMBOLS="${STACK_DEMO_SYMBOLS:-40}" -p "127.0.0.1:$embedded_port:8000" "$image" >/dev/null
