@@ -110,4 +110,34 @@ describe('SearchBox', () => {
     await userEvent.click(await screen.findByRole('option', { name: /光陵銀行/ }))
     expect(screen.getByTestId('location')).toHaveTextContent('/stocks/8334')
   })
+
+  it('opens a typed stock code on Enter without waiting for the suggestions', async () => {
+    const { calls } = mockSearch()
+    renderWithProviders(<SearchBox />)
+    const input = screen.getByRole('combobox')
+    // 7203 is not among the suggestions at all: Enter still opens what was typed.
+    await userEvent.type(input, '7203{Enter}')
+    expect(screen.getByTestId('location')).toHaveTextContent('/stocks/7203')
+    expect(input).toHaveValue('')
+    // a new-style code with a letter, typed in lower case or full width, is opened as the TSE writes it
+    await userEvent.type(input, '130a{Enter}')
+    expect(screen.getByTestId('location')).toHaveTextContent('/stocks/130A')
+    await userEvent.type(input, '１３５６{Enter}')
+    expect(screen.getByTestId('location')).toHaveTextContent('/stocks/1356')
+    expect(calls.filter((c) => c.url.pathname === '/api/v1/stocks')).toHaveLength(0)
+  })
+
+  it('never opens the previous search’s first hit when Enter comes before the new results', async () => {
+    mockSearch()
+    renderWithProviders(<SearchBox />)
+    const input = screen.getByRole('combobox')
+    await userEvent.type(input, '銀行')
+    await screen.findByRole('option', { name: /光陵銀行/ })
+    // A new word, and Enter at once: the bank suggestions are still on screen, but they are stale.
+    await userEvent.clear(input)
+    await userEvent.type(input, '水産{Enter}')
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/$/)
+    // Enter waits for the new word's results, then opens its first hit.
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent('/stocks/1356'))
+  })
 })

@@ -1,12 +1,24 @@
-import { useId, useRef, useState, type KeyboardEvent } from 'react'
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate } from 'react-router'
 import type { StockItem } from '@/lib/api/types'
 import { useStockSearch } from '../hooks/useStockSearch'
 
 /**
+ * A TSE securities code: four characters, a digit first, the rest digits or (new-style codes such
+ * as 130A) capital letters. Typed in full width or lower case with a Japanese IME, so normalised.
+ */
+const STOCK_CODE = /^[0-9][0-9A-Z]{3}$/
+
+export function asStockCode(input: string): string | null {
+  const code = input.normalize('NFKC').trim().toUpperCase()
+  return STOCK_CODE.test(code) ? code : null
+}
+
+/**
  * The header's stock search: an ARIA 1.2 combobox with a listbox of up to 10 stocks.
- * ↑/↓ move, Enter opens the highlighted stock (or the first), Escape closes and then clears.
+ * ↑/↓ move, Enter opens the highlighted stock, a typed code, or the first match of what is typed
+ * (waiting for its results: never the previous word's), Escape closes and then clears.
  */
 export function SearchBox() {
   const { t } = useTranslation()
@@ -21,15 +33,29 @@ export function SearchBox() {
   const items: StockItem[] = input.trim() && search.data ? search.data.items : []
   const showList = open && input.trim().length > 0
   const activeItem = active >= 0 ? items[active] : undefined
+  // The list on screen answers what is typed now (not the previous word, kept while the next loads).
+  const fresh = search.settled && !search.isPlaceholderData && !search.isFetching
+  // Enter pressed before the results for what is typed arrived: open the first once they do.
+  const [pendingEnter, setPendingEnter] = useState(false)
 
-  function choose(item: StockItem | undefined) {
-    if (!item) return
+  function openStock(code: string) {
     setOpen(false)
     setActive(-1)
     setInput('')
+    setPendingEnter(false)
     inputRef.current?.blur()
-    navigate(`/stocks/${encodeURIComponent(item.code)}`)
+    navigate(`/stocks/${encodeURIComponent(code)}`)
   }
+
+  function choose(item: StockItem | undefined) {
+    if (item) openStock(item.code)
+  }
+
+  useEffect(() => {
+    if (!pendingEnter || !fresh) return
+    if (items[0]) openStock(items[0].code)
+    else setPendingEnter(false) // nothing matches: the list says so
+  }, [pendingEnter, fresh, items])
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     switch (event.key) {
@@ -50,12 +76,22 @@ export function SearchBox() {
           setActive(event.key === 'Home' ? 0 : items.length - 1)
         }
         break
-      case 'Enter':
-        if (showList && items.length) {
+      case 'Enter': {
+        const code = asStockCode(input)
+        if (showList && activeItem) {
+          // the user moved onto this option: open exactly what they highlighted
           event.preventDefault()
-          choose(activeItem ?? items[0])
+          choose(activeItem)
+        } else if (code) {
+          event.preventDefault()
+          openStock(code)
+        } else if (input.trim()) {
+          event.preventDefault()
+          if (fresh && items[0]) choose(items[0])
+          else if (!fresh) setPendingEnter(true)
         }
         break
+      }
       case 'Escape':
         if (showList) {
           event.preventDefault()
@@ -108,6 +144,7 @@ export function SearchBox() {
           setInput(event.target.value)
           setOpen(true)
           setActive(-1)
+          setPendingEnter(false)
         }}
         onFocus={() => setOpen(true)}
         onBlur={() => setOpen(false)}
