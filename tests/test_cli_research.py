@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,44 @@ def test_policies_list_and_from_preset(env: dict[str, str]) -> None:
     assert listed.exit_code == 0 and "dividend" in listed.output and "momentum" in listed.output
     bad = runner.invoke(app, ["policies", "from-preset", "yolo"], env=env)
     assert bad.exit_code == 1 and "yolo" in bad.output
+
+
+def test_screen_rejects_an_unknown_sector_or_market_with_the_valid_ones(env: dict[str, str]) -> None:
+    sector = runner.invoke(app, ["screen", "--policy", env["POLICY_ID"], "--sector", "宇宙産業"], env=env)
+    assert sector.exit_code == 2, sector.output
+    assert "宇宙産業" in sector.output and "Traceback" not in sector.output
+    from kabu_trade.market.providers.demo import DemoProvider
+
+    listed = DemoProvider(symbols=12).list_stocks()
+    # Every sector of the stored universe is offered, by code and by name.
+    for code, name in zip(listed["sector_code"], listed["sector_name"], strict=True):
+        assert code in sector.output and name in sector.output
+    market = runner.invoke(app, ["screen", "--policy", env["POLICY_ID"], "--market", "nasdaq"], env=env)
+    assert market.exit_code == 2, market.output
+    assert "nasdaq" in market.output
+    assert all(m in market.output for m in ("prime", "standard", "growth", "other"))
+    # Known values in either form still work, the market in any case.
+    a_sector = str(listed["sector_name"].iloc[0])
+    ok = runner.invoke(
+        app, ["screen", "--policy", env["POLICY_ID"], "--sector", a_sector, "--market", "Prime"], env=env
+    )
+    assert ok.exit_code == 0, ok.output
+
+
+def test_watchlist_list_prints_no_none_and_one_decimal(env: dict[str, str]) -> None:
+    a, b = _codes(env)[2:4]
+    # Without a policy the stored evaluations have no match score; evaluate one stock only.
+    assert runner.invoke(app, ["watchlist", "add", "plain", a, b], env=env).exit_code == 0
+    assert runner.invoke(app, ["evaluate", a], env=env).exit_code == 0
+    listed = runner.invoke(app, ["watchlist", "list"], env=env)
+    assert listed.exit_code == 0, listed.output
+    assert "None" not in listed.output
+    assert "policy -" in listed.output
+    row = next(line for line in listed.output.splitlines() if a in line and "plain" not in line)
+    cells = [c.strip() for c in row.strip("│┃| ").split("│")]
+    # close, buy, sell: formatted; match: a dash for "no policy".
+    assert (
+        cells[2].startswith("¥") and re.fullmatch(r"\d+\.\d", cells[3]) and re.fullmatch(r"\d+\.\d", cells[4])
+    )
+    assert cells[5] == "-"
+    runner.invoke(app, ["watchlist", "remove", "plain", a, b], env=env)

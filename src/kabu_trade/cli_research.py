@@ -62,6 +62,41 @@ def _yen(value: Any) -> str:
     return "-" if value is None else f"¥{value:,.0f}"
 
 
+def _score(value: Any) -> str:
+    """A 0–100 score as every table shows it: one decimal, a dash when there is none."""
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _text(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
+def _screen_filters(session: Session, sector: str | None, market: str | None) -> str | None:
+    """The market in its stored (lower-case) form; an unknown sector or market is refused with
+    the valid ones, as a usage error (exit 2) rather than an empty ranking."""
+    from kabu_trade.market.models import Stock
+    from kabu_trade.market.providers.base import MARKETS
+
+    if market is not None and market.lower() not in MARKETS:
+        err.print(f"[red]--market: {market!r} is not a market; use one of {', '.join(MARKETS)}.[/red]")
+        raise typer.Exit(2)
+    if sector is not None:
+        rows = session.execute(
+            select(Stock.sector_code, Stock.sector_name)
+            .where(Stock.sector_code.is_not(None) | Stock.sector_name.is_not(None))
+            .distinct()
+            .order_by(Stock.sector_code)
+        ).all()
+        if sector not in {value for row in rows for value in row if value}:
+            known = "\n".join(f"  {code or '-'}  {name or '-'}" for code, name in rows) or "  (none stored)"
+            err.print(
+                f"[red]--sector: {sector!r} is not a sector of the stored stocks; use a code or name:[/red]"
+            )
+            err.print(known, markup=False, highlight=False)
+            raise typer.Exit(2)
+    return market.lower() if market is not None else None
+
+
 @app.command()
 def evaluate(
     codes: Annotated[list[str], typer.Argument(help="stock codes, e.g. 7203 6758")],
@@ -112,6 +147,7 @@ def screen(
     from kabu_trade.screener import service
 
     with _as_user(user) as (context, session, owner):
+        market = _screen_filters(session, sector, market)
         found = policies.get_policy_for_user(session, owner.id, policy)
         result = service.screen(session, context, found, limit=limit, sector=sector, market=market)
     if csv:
@@ -128,9 +164,9 @@ def screen(
             str(item["rank"]),
             item["stock_code"],
             item["name"],
-            "-" if item["match_score"] is None else f"{item['match_score']:.1f}",
-            f"{item['buy_score']:.1f}",
-            f"{item['sell_score']:.1f}",
+            _score(item["match_score"]),
+            _score(item["buy_score"]),
+            _score(item["sell_score"]),
             item["recommendation"],
             _yen(item["close"]),
         )
@@ -147,19 +183,19 @@ def watchlist_list(user: UserOption = None) -> None:
     if not views:
         out.print("No watchlists yet: kabu-trade watchlist add NAME CODE…")
     for view in views:
-        table = Table(title=f"{view['name']} (#{view['id']}, policy {view['policy_id'] or '-'})")
+        table = Table(title=f"{view['name']} (#{view['id']}, policy {_text(view['policy_id'])})")
         for column in ("code", "name", "close", "buy", "sell", "match", "rec."):
             table.add_column(column)
         for item in view["items"]:
             latest = item["latest"] or {}
             table.add_row(
                 item["code"],
-                item["name"] or "",
+                _text(item["name"]),
                 _yen(item["close"]),
-                str(latest.get("buy_score", "-")),
-                str(latest.get("sell_score", "-")),
-                str(latest.get("match_score", "-")),
-                str(latest.get("recommendation", "-")),
+                _score(latest.get("buy_score")),
+                _score(latest.get("sell_score")),
+                _score(latest.get("match_score")),
+                _text(latest.get("recommendation")),
             )
         out.print(table)
 
