@@ -14,7 +14,7 @@ from kabu_trade.core.locks import LeaseLock
 from kabu_trade.market import repository
 from kabu_trade.market.calendar import sessions_between
 from kabu_trade.market.models import DailyBar, Fundamental, Stock, SyncRun
-from kabu_trade.market.providers.base import MarketDataProvider
+from kabu_trade.market.providers.base import FUNDAMENTAL_COLUMNS, MarketDataProvider
 from kabu_trade.market.providers.demo import DemoProvider
 from kabu_trade.market.sync import SYNC_LOCK, MarketSync
 
@@ -204,3 +204,58 @@ def test_first_sync_fetches_a_year_of_disclosures_before_the_first_price(
     with session_scope(context.sessions) as session:
         first = session.scalar(sa.select(sa.func.min(Fundamental.disclosed_date)))
     assert first is not None and first < START - timedelta(days=200)
+
+
+class LateDisclosureProvider(RealLookingProvider):
+    """A source that publishes one more disclosure for an already-synced day later, as J-Quants does
+    (financial data lands around 18:00 and again around 24:30 JST, after the 16:30 prices)."""
+
+    def __init__(self, inner: DemoProvider, late: pd.DataFrame | None = None) -> None:
+        super().__init__(inner)
+        self.late = late
+
+    def fetch_fundamentals(self, start: date, end: date, codes: Sequence[str] | None = None) -> pd.DataFrame:
+        frame = super().fetch_fundamentals(start, end, codes)
+        if self.late is None:
+            return frame
+        days = self.late["disclosed_date"]
+        return pd.concat([frame, self.late[(days >= start) & (days <= end)]], ignore_index=True)
+
+
+def _disclosure(code: str, day: date, forecast_eps: float) -> dict[str, object]:
+    return {
+        **dict.fromkeys(FUNDAMENTAL_COLUMNS, float("nan")),
+        "code": code,
+        "disclosed_date": day,
+        "period_type": "FY",
+        "period_end": date(2099, 3, 31),  # a key no demo disclosure has
+        "forecast_eps": forecast_eps,
+    }
+
+
+def test_a_disclosure_published_later_on_a_synced_day_is_fetched_by_the_next_sync(
+    context_factory: ContextFactory,
+) -> None:
+    context = context_factory("sqlite")
+    early_code, late_code = _demo().list_stocks()["code"][:2]
+    # The evening sync of MIDDLE stores the disclosures published by then ...
+    early = pd.DataFrame([_disclosure(early_code, MIDDLE, 100.0)], columns=FUNDAMENTAL_COLUMNS)
+    MarketSync(context, LateDisclosureProvider(_demo(), early)).run(until=MIDDLE)
+    with session_scope(context.sessions) as session:
+        assert repository.latest_disclosure_date(session) == MIDDLE
+    # ... and J-Quants publishes another one for MIDDLE around 24:30.
+    both = pd.DataFrame(
+        [_disclosure(early_code, MIDDLE, 100.0), _disclosure(late_code, MIDDLE, 123.0)],
+        columns=FUNDAMENTAL_COLUMNS,
+    )
+
+    # A re-run the same night (no new session) and the next day's sync alike fetch it.
+    for until in (MIDDLE, sessions_between(MIDDLE + timedelta(days=1), END)[0]):
+        MarketSync(context, LateDisclosureProvider(_demo(), both)).run(until=until)
+        with session_scope(context.sessions) as session:
+            stored = session.scalars(
+                sa.select(Fundamental.forecast_eps).where(
+                    Fundamental.code == late_code, Fundamental.period_end == date(2099, 3, 31)
+                )
+            ).all()
+        assert stored == [123.0], until

@@ -47,6 +47,11 @@ from kabu_trade.market.sync_runs import (
 log = structlog.get_logger(__name__)
 __all__ = ["SYNC_LOCK", "MarketSync", "SyncReport", "recent_runs"]
 FUNDAMENTALS_LEAD = timedelta(days=400)
+# J-Quants publishes a day's disclosures around 18:00 and again around 24:30 JST (continuously on
+# Premium), after the 16:30 prices a sync waits for: a disclosure can appear after its day was
+# synced. Every sync therefore asks again for the last few sessions (an upsert: unchanged rows
+# are not counted as changes).
+FUNDAMENTALS_REFETCH_SESSIONS = 3
 Progress = Callable[[int, int, str], None]
 
 
@@ -239,6 +244,9 @@ class MarketSync:
         # On the first sync, reach a year further back than the prices: a ratio on the first day
         # needs the last full-year figures, disclosed up to a year earlier.
         start = last + timedelta(days=1) if last else self._history_start() - FUNDAMENTALS_LEAD
+        recent = sessions_between(end - timedelta(days=14), end)[-FUNDAMENTALS_REFETCH_SESSIONS:]
+        if recent:
+            start = min(start, recent[0])
         if start > end:
             return 0
         self._check_lease()
