@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, NavLink, Outlet, useLocation } from 'react-router'
 import { DemoBanner } from '@/components/DemoBanner'
-import { LanguageSwitch } from '@/components/LanguageSwitch'
+import { AccountLanguageSwitch } from '@/components/LanguageSwitch'
 import { SearchBox } from '@/features/search'
 import { useRefreshWhenJobsFinish } from '@/lib/api/jobs'
 import { signOutHere } from '@/lib/auth/signOut'
@@ -79,7 +79,7 @@ export function AppLayout() {
             <SearchBox />
           </div>
           <div className="app-header__actions">
-            <LanguageSwitch tone="dark" />
+            <AccountLanguageSwitch tone="dark" />
             <button type="button" className="button button--ghost-dark sign-out" onClick={signOut}>
               <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
                 <path

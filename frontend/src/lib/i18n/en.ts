@@ -11,6 +11,7 @@ export const en: Translation = {
     demoBanner: 'Showing demo data (fictional companies)',
     demoBannerDetail: 'These are not real stocks or prices.',
     language: 'Language',
+    languageNotSaved: 'Not saved to your account: {{detail}}',
     signOut: 'Sign out',
     menu: 'Menu',
     closeMenu: 'Close menu',

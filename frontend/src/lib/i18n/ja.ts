@@ -7,6 +7,7 @@ export const ja = {
     demoBanner: 'デモデータ（架空の企業）を表示しています',
     demoBannerDetail: '実在の銘柄・株価ではありません。',
     language: '言語',
+    languageNotSaved: '言語をアカウントに保存できませんでした：{{detail}}',
     signOut: 'ログアウト',
     menu: 'メニュー',
     closeMenu: 'メニューを閉じる',

@@ -3,15 +3,10 @@ import { queryKeys } from '@/lib/api/keys'
 import type { UserRead } from '@/lib/api/types'
 import { setToken } from '@/lib/auth/session'
 import { signOutEverywhere } from '@/lib/auth/signOut'
-import { changePassword, signInAgain, updateLanguage } from '../api/settings'
+import { changePassword, signInAgain } from '../api/settings'
 
-export function useUpdateLanguage() {
-  const queryClient = useQueryClient()
-  return useMutation({
-    mutationFn: updateLanguage,
-    onSuccess: (user: UserRead) => queryClient.setQueryData(queryKeys.me, user),
-  })
-}
+/** The language card saves with the same mutation as the header's switch. */
+export { useSaveLanguage as useUpdateLanguage } from '@/lib/api/me'
 
 /**
  * A password change signs every device out, this one included (the server bumps the account's
