@@ -1,6 +1,4 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { queryKeys } from '@/lib/api/keys'
-import type { UserRead } from '@/lib/api/types'
 import { setToken } from '@/lib/auth/session'
 import { signOutEverywhere } from '@/lib/auth/signOut'
 import { changePassword, signInAgain } from '../api/settings'
