@@ -192,6 +192,7 @@ export const en: Translation = {
     defaultWatchlistName: 'Watchlist',
     create: 'Create and add',
     added: 'Added to “{{name}}”',
+    alreadyOnList: 'Already on “{{name}}”',
     alreadyOn: 'Already on it',
   },
   evaluate: {

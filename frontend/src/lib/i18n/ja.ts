@@ -188,6 +188,7 @@ export const ja = {
     defaultWatchlistName: 'ウォッチリスト',
     create: '作成して追加',
     added: '「{{name}}」に追加しました',
+    alreadyOnList: '「{{name}}」には既に入っています',
     alreadyOn: '追加済み',
   },
   evaluate: {

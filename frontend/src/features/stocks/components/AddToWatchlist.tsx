@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ErrorMessage } from '@/components/ErrorMessage'
 import { Skeleton } from '@/components/Skeleton'
+import { ApiError } from '@/lib/api/errors'
 import { useAddToWatchlist, useWatchlistsForAdding } from '../hooks/queries'
 
 /** "Add to watchlist": pick one of your lists, or create a new one with this stock. */
@@ -11,6 +12,9 @@ export function AddToWatchlist({ code }: { code: string }) {
   const [open, setOpen] = useState(false)
   const [name, setName] = useState('')
   const [done, setDone] = useState<string | null>(null)
+  // lists the API said (409) already hold this stock: marked, so nobody tries them again
+  const [holding, setHolding] = useState<ReadonlySet<number>>(new Set())
+  const [already, setAlready] = useState<string | null>(null)
   const watchlists = useWatchlistsForAdding(open)
   const add = useAddToWatchlist(code)
   const root = useRef<HTMLDivElement>(null)
@@ -42,7 +46,16 @@ export function AddToWatchlist({ code }: { code: string }) {
   }, [done])
 
   function addTo(target: { id: number; name: string } | { name: string }) {
+    setAlready(null)
     add.mutate('id' in target ? { id: target.id } : { name: target.name }, {
+      onError: (error) => {
+        // 409: the stock is on that list already. Not a failure to show in red, and not "added".
+        if ('id' in target && error instanceof ApiError && error.status === 409) {
+          add.reset()
+          setHolding((ids) => new Set(ids).add(target.id))
+          setAlready(t('stock.alreadyOnList', { name: target.name }))
+        }
+      },
       onSuccess: () => {
         setDone(t('stock.added', { name: target.name }))
         setOpen(false)
@@ -68,6 +81,7 @@ export function AddToWatchlist({ code }: { code: string }) {
         onClick={() => {
           setOpen((o) => !o)
           add.reset()
+          setAlready(null)
         }}
       >
         <span aria-hidden="true">＋</span> {t('stock.addToWatchlist')}
@@ -78,6 +92,11 @@ export function AddToWatchlist({ code }: { code: string }) {
       {open ? (
         <div className="popover" id={`${id}-panel`} role="group" aria-label={t('stock.addToWatchlist')}>
           {add.isError ? <ErrorMessage error={add.error} compact /> : null}
+          {already ? (
+            <p className="popover__note" role="status">
+              {already}
+            </p>
+          ) : null}
           {watchlists.isPending ? (
             <Skeleton height={36} />
           ) : watchlists.isError ? (
@@ -89,10 +108,17 @@ export function AddToWatchlist({ code }: { code: string }) {
                   <button
                     type="button"
                     className="popover__item"
-                    disabled={add.isPending}
+                    disabled={add.isPending || holding.has(watchlist.id)}
                     onClick={() => addTo({ id: watchlist.id, name: watchlist.name })}
                   >
-                    {t('stock.addTo', { name: watchlist.name })}
+                    {holding.has(watchlist.id) ? (
+                      <>
+                        {watchlist.name}
+                        <span className="popover__item-note">{t('stock.alreadyOn')}</span>
+                      </>
+                    ) : (
+                      t('stock.addTo', { name: watchlist.name })
+                    )}
                   </button>
                 </li>
               ))}
