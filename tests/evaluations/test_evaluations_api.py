@@ -214,3 +214,31 @@ def test_outcome_grades_a_past_call(context: AppContext) -> None:
     assert result["return_pct"] == pytest.approx((bars["close"].iloc[-1] / close - 1) * 100, abs=0.01)
     if result["max_high"] >= close * 1.02:
         assert result["hit_target"] is True
+
+
+async def test_rules_and_key_points_lead_with_the_policy_in_words(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
+) -> None:
+    code = _code(context, 2)
+    policy_id = await _policy(client, auth_headers)
+    made = await client.post(
+        "/api/v1/evaluations",
+        json={"stock_code": code, "policy_id": policy_id},
+        headers={**auth_headers, "Accept-Language": "en"},
+    )
+    assert made.status_code == 201, made.text
+    body = made.json()
+    per = body["rules"][0]
+    assert per["rule"] == "per <= 15" and per["rule_text"] == "PER (trailing) ≤ 15x"
+    assert per["text"].startswith("PER (trailing) ≤ 15x → ")
+    first = body["key_points"][0]["message"]
+    assert "割安株" in first  # the policy's verdict comes first
+    assert not any(
+        "per <= 15" in p["message"] or "close > sma_200" in p["message"] for p in body["key_points"]
+    )
+    # The history reads the stored evaluation back in the reader's language.
+    again = await client.get(
+        f"/api/v1/evaluations/{body['id']}", headers={**auth_headers, "Accept-Language": "ja"}
+    )
+    assert again.json()["rules"][0]["rule_text"] == "PER（実績）15倍以下"
+    assert again.json()["key_points"][0]["message"].startswith("方針「割安株」")

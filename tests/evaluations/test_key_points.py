@@ -99,27 +99,45 @@ def test_required_rules_that_fail_or_cannot_be_judged() -> None:
             "required": True,
         },
     ]
+    # Results without their rule's definition (as stored before) keep the old keys; a failed
+    # weighted rule is a point too, after the required ones.
     found = [p for p in points_for(UPTREND, rules) if p.message_key.startswith("kp.rule")]
     assert [(p.message_key, p.priority, p.params["rule"]) for p in found] == [
         ("kp.rule_failed", "high", "per <= 12"),
         ("kp.rule_unknown", "medium", "roe >= 8"),
+        ("kp.rule_failed", "medium", "pbr <= 1"),
     ]
     assert found[0].params["distance"] == 6.0 and found[0].type == "caution"
+    # They lead the key points.
+    assert points_for(UPTREND, rules)[0].message_key == "kp.rule_failed"
 
 
 def test_strongest_signals_per_side() -> None:
     result = score(CRASH)
     points = points_for(CRASH)
     for side in ("buy", "sell"):
-        expected = sorted(
-            (s for s in result.signals if s.side == side and not s.missing),
-            key=lambda s: (-s.contribution, s.name),
-        )[:3]
-        shown = [p for p in points if p.type == side and p.message_key.startswith("signal.")]
-        assert [p.message_key for p in shown] == [s.message_key for s in expected]
-        assert [p.params for p in shown] == [s.params for s in expected]
+        fired = [s for s in result.signals if s.side == side and not s.missing and s.contribution > 0]
+        # The close below (above) several moving averages counts as one, with their points added up.
+        averages = [
+            s for s in fired if s.message_key.startswith("signal.close_") and s.message_key.endswith("_ma")
+        ]
+        ranked = [(s.contribution, s.name, s.message_key) for s in fired if s not in averages]
+        if len(averages) >= 2:
+            word = "above" if side == "buy" else "below"
+            ranked.append(
+                (sum(s.contribution for s in averages), f"close_{word}_mas", f"kp.close_{word}_mas")
+            )
+        else:
+            ranked += [(s.contribution, s.name, s.message_key) for s in averages]
+        expected = [key for _, _, key in sorted(ranked, key=lambda r: (-r[0], r[1]))[:3]]
+        shown = [
+            p
+            for p in points
+            if p.type == side and (p.message_key.startswith("signal.") or p.message_key.endswith("_mas"))
+        ]
+        assert [p.message_key for p in shown] == expected
     assert by_key(points)["signal.volume_spike_down"].priority == "high"  # 7 points
-    assert by_key(points)["signal.dead_cross"].priority == "medium"  # 3.76 points
+    assert by_key(points)["kp.close_below_mas"].priority == "high"  # 25-, 75- and 200-day together
 
 
 def test_conditions_worth_a_caution() -> None:

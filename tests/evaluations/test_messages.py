@@ -10,6 +10,7 @@ from kabu_trade.analysis import signals
 from kabu_trade.analysis.scoring import score
 from kabu_trade.evaluations import key_points as kp
 from kabu_trade.evaluations import levels as lv
+from kabu_trade.evaluations.message_templates import POINTS_SUFFIX, WITHOUT_POINTS
 from kabu_trade.evaluations.messages import (
     TEMPLATES,
     format_date,
@@ -42,6 +43,13 @@ SAMPLES: dict[str, Any] = {
     "date": "2024-05-10",
     "": "per <= 15",
     "str": "text",
+    "verdict": {
+        "spec": {"type": "compare", "metric": "per", "op": "<=", "value": 12},
+        "value": 16.9,
+        "threshold": 12.0,
+        "passed": False,
+        "distance": 4.9,
+    },
 }
 
 
@@ -63,6 +71,20 @@ def test_every_template_renders(key: str) -> None:
         assert text and "{" not in text and key not in text
         # missing values render as a dash, never fail
         assert render(key, dict.fromkeys(params), lang, strict=True)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_signals_points_can_be_left_out_of_its_message(lang: str) -> None:
+    # The signal lists show the points in a column of their own: every signal message ends with
+    # them, so that they can be left out there and the contribution is shown once.
+    for key, template in TEMPLATES[lang].items():
+        if key.startswith("signal.") and key != "signal.missing":
+            assert template.endswith(POINTS_SUFFIX[lang]), key
+            assert "{points" not in WITHOUT_POINTS[lang][key], key
+    params = {"value": 8.8, "threshold": 15, "points": 11.9}
+    assert render("signal.per_low", params, lang, with_points=False) == (
+        "PER 8.8倍と15倍未満で割安" if lang == "ja" else "PER 8.8x < 15x: cheap"
+    )
 
 
 def test_everything_the_engine_emits_renders() -> None:

@@ -6,7 +6,7 @@ Messages stay as keys with parameters; ``render_result`` turns them into the rea
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kabu_trade.analysis.catalog import FUNDAMENTAL_METRICS, TECHNICAL_METRICS
@@ -14,6 +14,7 @@ from kabu_trade.analysis.scoring import score
 from kabu_trade.evaluations.key_points import key_points
 from kabu_trade.evaluations.levels import price_levels
 from kabu_trade.evaluations.messages import render
+from kabu_trade.evaluations.rule_text import rule_text, verdict_text
 from kabu_trade.policies.rules import evaluate_rules, match_score, qualifies
 from kabu_trade.policies.service import parse_rules
 
@@ -25,8 +26,13 @@ def evaluate(metrics: Metrics, policy: Mapping[str, Any] | None = None) -> dict[
     """Score ``metrics`` (names from the catalog), judged against ``policy`` (a policy snapshot)."""
     weights = dict(policy.get("weights") or {}) if policy else None
     scored = score(metrics, weights)
-    judged = evaluate_rules(parse_rules(policy["rules"]), metrics) if policy else []
-    rule_results = [r.to_dict() for r in judged]
+    parsed = parse_rules(policy["rules"]) if policy else []
+    judged = evaluate_rules(parsed, metrics)
+    # The rule itself goes with its result, so that it can be put in words in any language later.
+    rule_results = [
+        {**r.to_dict(), "spec": rule.model_dump(mode="json")} for r, rule in zip(judged, parsed, strict=True)
+    ]
+    match = match_score(judged) if policy else None
     levels = price_levels(
         metrics,
         target_return_pct=policy.get("target_return_pct") if policy else None,
@@ -41,6 +47,8 @@ def evaluate(metrics: Metrics, policy: Mapping[str, Any] | None = None) -> dict[
         rule_results,
         stop_loss_pct=policy.get("stop_loss_pct") if policy else None,
         target_return_pct=policy.get("target_return_pct") if policy else None,
+        policy_name=str(policy.get("name") or "") if policy else None,
+        match=match,
     )
     return {
         "engine_version": ENGINE_VERSION,
@@ -48,7 +56,7 @@ def evaluate(metrics: Metrics, policy: Mapping[str, Any] | None = None) -> dict[
         "sell_score": scored.sell_score,
         "recommendation": scored.recommendation,
         "confidence": scored.confidence,
-        "match_score": match_score(judged) if policy else None,
+        "match_score": match,
         "qualifies": qualifies(judged) if policy else None,
         "signals": [s.to_dict() for s in scored.signals],
         "parts": scored.parts,
@@ -65,8 +73,35 @@ def split_metrics(metrics: Metrics) -> tuple[dict[str, float | None], dict[str, 
     return technical, fundamental
 
 
-def render_result(result: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """The API's view: message keys rendered as text in ``lang``."""
+def _rules_in_words(
+    rules: Sequence[Mapping[str, Any]], policy: Mapping[str, Any] | None, lang: str
+) -> list[dict[str, Any]]:
+    """Each rule result with ``rule_text`` and ``text`` (its verdict) in ``lang``. An evaluation
+    stored before results carried their rule takes it from its policy snapshot (same order)."""
+    stored = list((policy or {}).get("rules") or [])
+    specs: list[Mapping[str, Any] | None] = []
+    try:
+        parsed = [rule.model_dump(mode="json") for rule in parse_rules(stored)]
+    except ValueError:  # a snapshot the rule language no longer accepts: no words for it
+        parsed = []
+    for i, rule in enumerate(rules):
+        spec = rule.get("spec") or (parsed[i] if i < len(parsed) else None)
+        specs.append(spec)
+    return [
+        {
+            **rule,
+            "rule_text": rule_text(spec, lang) if spec else rule.get("rule"),
+            "text": verdict_text(spec, rule, lang) if spec else rule.get("rule"),
+        }
+        for rule, spec in zip(rules, specs, strict=True)
+    ]
+
+
+def render_result(
+    result: Mapping[str, Any], lang: str, *, policy: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The API's view: message keys rendered as text in ``lang``. ``policy`` is the snapshot the
+    evaluation was made under (for results stored before rules carried their own definition)."""
     signals = [
         {
             "name": s["name"],
@@ -76,7 +111,8 @@ def render_result(result: Mapping[str, Any], lang: str) -> dict[str, Any]:
             "value": s.get("value"),
             "contribution": s["contribution"],
             "missing": s.get("missing", False),
-            "reason": render(s["message_key"], s.get("params", {}), lang),
+            # The contribution has its own field (and column): the reason does not repeat it.
+            "reason": render(s["message_key"], s.get("params", {}), lang, with_points=False),
         }
         for s in result["signals"]
     ]
@@ -93,4 +129,11 @@ def render_result(result: Mapping[str, Any], lang: str) -> dict[str, Any]:
         {"level": b["level"], "message": render(b["message_key"], b.get("params", {}), lang)}
         for b in levels.pop("basis", [])
     ]
-    return {**result, "signals": signals, "key_points": points, "levels": {**levels, "basis": basis}}
+    rules = _rules_in_words(result.get("rules", []), policy, lang)
+    return {
+        **result,
+        "signals": signals,
+        "rules": rules,
+        "key_points": points,
+        "levels": {**levels, "basis": basis},
+    }

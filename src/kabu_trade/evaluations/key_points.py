@@ -2,17 +2,24 @@
 
 Built from the score, the price levels, the policy's rule results and a few metrics:
 
+- the policy first: its verdict (fits / does not fit, how many required and other rules failed,
+  the match score; high), then each *required* rule that fails (caution, high) or cannot be judged
+  (medium), and each other rule that fails (caution, medium), each in words with its value and
+  how far it missed (``evaluations.rule_text``);
 - levels: the entry zone (buy; high priority when the recommendation is a buy, low when a sell),
-  the stop-loss (sell, high), the target (sell, medium), the trailing stop (sell, low), a
-  resistance before the target, a stop inside the daily noise, a risk/reward under 1 (cautions);
-- the policy: each *required* rule that fails (caution, high) or cannot be judged (medium);
+  the stop-loss (sell; high for a buy — it is part of the plan —, medium for a sell, low for a
+  neutral stock, where it is no reason to sell), the target (sell, medium), the trailing stop
+  (sell, low), a resistance before the target, a stop inside the daily noise, a risk/reward
+  under 1 (cautions);
 - events and conditions: earnings within 7 days (caution, high; 8–14 days: low), just after
   earnings (low), low liquidity, high volatility (ATR %), missing data (low confidence), the
   close near its 52-week high or low, RSI beyond 80 / 20;
 - the strongest three buy and three sell signals (high ≥ 5 points, medium ≥ 2, else low), with
-  the signal's own message.
+  the signal's own message; the close above (below) two or more moving averages is one point
+  with the averages named and the points added up, not a point per average.
 
-Sorted by priority (high, medium, low), in a fixed order within a priority: deterministic.
+Sorted by priority (high, medium, low), in a fixed order within a priority (the policy's points
+first): deterministic.
 """
 
 from __future__ import annotations
@@ -55,8 +62,16 @@ MESSAGE_KEYS = frozenset(
         "kp.resistance_before_target",
         "kp.stop_inside_noise",
         "kp.poor_risk_reward",
-        "kp.rule_failed",
+        "kp.rule_failed",  # no longer emitted; kept for evaluations stored before kp.policy_*
         "kp.rule_unknown",
+        "kp.policy_not_qualified",
+        "kp.policy_qualified",
+        "kp.policy_all_pass",
+        "kp.policy_required_failed",
+        "kp.policy_rule_failed",
+        "kp.policy_rule_unknown",
+        "kp.close_above_mas",
+        "kp.close_below_mas",
         "kp.earnings_soon",
         "kp.earnings_upcoming",
         "kp.earnings_just_out",
@@ -76,7 +91,7 @@ class KeyPoint:
     type: PointType
     priority: Priority
     message_key: str
-    params: Params = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)  # Params, or a rule verdict (a mapping)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -90,16 +105,25 @@ def key_points(
     *,
     stop_loss_pct: float | None = None,
     target_return_pct: float | None = None,
+    policy_name: str | None = None,
+    match: float | None = None,
 ) -> list[KeyPoint]:
-    """The key points of one evaluation, most important first."""
+    """The key points of one evaluation, most important first, the policy's verdict leading.
+    ``policy_name`` is None for an evaluation without a policy (``match``: its match score)."""
     values = clean_metrics(metrics)
+    policy: list[KeyPoint] = []
+    if policy_name is not None and rule_results:
+        policy += _verdict(rule_results, policy_name, match)
+    policy += _rules(rule_results)
     points: list[KeyPoint] = []
     points += _events(values)
-    points += _rules(rule_results)
     points += _levels(values, score, levels, stop_loss_pct, target_return_pct)
     points += _signals(score.signals)
     points += _conditions(values, score)
-    return sorted(points, key=lambda p: PRIORITY_ORDER[p.priority])
+    # The policy's verdict and its failed rules lead, whatever the priority of what follows.
+    return sorted(policy, key=lambda p: PRIORITY_ORDER[p.priority]) + sorted(
+        points, key=lambda p: PRIORITY_ORDER[p.priority]
+    )
 
 
 def _events(v: Mapping[str, float]) -> list[KeyPoint]:
@@ -115,22 +139,51 @@ def _events(v: Mapping[str, float]) -> list[KeyPoint]:
     return points
 
 
+def _verdict(rule_results: Sequence[Mapping[str, Any]], policy: str, match: float | None) -> list[KeyPoint]:
+    required_failed = sum(1 for r in rule_results if r.get("required") and r.get("passed") is not True)
+    others_failed = sum(1 for r in rule_results if not r.get("required") and r.get("passed") is False)
+    params: Params = {
+        "policy": policy,
+        "match": None if match is None else round(match, 1),
+        "required_failed": required_failed,
+        "others_failed": others_failed,
+    }
+    if required_failed:
+        return [KeyPoint("caution", "high", "kp.policy_not_qualified", params)]
+    if others_failed:
+        return [KeyPoint("caution", "high", "kp.policy_qualified", params)]
+    return [KeyPoint("buy", "high", "kp.policy_all_pass", params)]
+
+
 def _rules(rule_results: Sequence[Mapping[str, Any]]) -> list[KeyPoint]:
-    points = []
+    """Each required rule that fails or cannot be judged, then each other rule that fails."""
+    required: list[KeyPoint] = []
+    others: list[KeyPoint] = []
     for result in rule_results:
-        if not result.get("required"):
+        passed = result.get("passed")
+        if passed is True or (passed is None and not result.get("required")):
             continue
-        params: Params = {
-            "rule": str(result.get("rule", "")),
-            "metric": result.get("metric"),
-            "value": result.get("value"),
-            "distance": result.get("distance"),
+        verdict = {
+            key: result.get(key)
+            for key in ("spec", "rule", "metric", "value", "threshold", "passed", "distance")
         }
-        if result.get("passed") is False:
-            points.append(KeyPoint("caution", "high", "kp.rule_failed", params))
-        elif result.get("passed") is None:
-            points.append(KeyPoint("caution", "medium", "kp.rule_unknown", params))
-    return points
+        weight = float(result.get("weight") or 1.0)
+        params: dict[str, Any] = {"rule": verdict, "weight": f"{weight:g}"}
+        if result.get("spec") is None:  # a result without its rule (a caller's hand-made dict)
+            legacy: Params = {k: result.get(k) for k in ("rule", "metric", "value", "distance")}
+            key = "kp.rule_failed" if passed is False else "kp.rule_unknown"
+            priority: Priority = "high" if passed is False and result.get("required") else "medium"
+            (required if result.get("required") else others).append(
+                KeyPoint("caution", priority, key, dict(legacy))
+            )
+        elif result.get("required"):
+            key = "kp.policy_required_failed" if passed is False else "kp.policy_rule_unknown"
+            required.append(KeyPoint("caution", "high" if passed is False else "medium", key, params))
+        else:
+            others.append(KeyPoint("caution", "medium", "kp.policy_rule_failed", params))
+    # The heaviest misses first among the other rules: they cost the match score the most.
+    others.sort(key=lambda p: -float(p.params.get("weight") or 1))
+    return required + others
 
 
 def _levels(
@@ -166,14 +219,17 @@ def _levels(
         points.append(KeyPoint("buy", entry_priority, "kp.entry_zone", zone))
 
     stop, target = levels.stop_loss_price, levels.target_price
+    # The stop is part of a buy's plan; for a neutral stock it is no reason to sell.
+    stop_priority: Priority = (
+        "high" if rec in ("buy", "strong_buy") else "medium" if rec in ("sell", "strong_sell") else "low"
+    )
     if stop is not None:
         if stop_loss_pct is not None:
-            points.append(
-                KeyPoint("sell", "high", "kp.stop_loss_policy", {"price": stop, "pct": -abs(stop_loss_pct)})
-            )
+            params: Params = {"price": stop, "pct": -abs(stop_loss_pct)}
+            points.append(KeyPoint("sell", stop_priority, "kp.stop_loss_policy", params))
         else:
-            params: Params = {"price": stop, "pct": -(levels.stop_pct or 0.0)}
-            points.append(KeyPoint("sell", "high", "kp.stop_loss_atr", params))
+            params = {"price": stop, "pct": -(levels.stop_pct or 0.0)}
+            points.append(KeyPoint("sell", stop_priority, "kp.stop_loss_atr", params))
     if target is not None:
         if target_return_pct is not None:
             points.append(
@@ -196,19 +252,46 @@ def _levels(
     return points
 
 
+def _priority(points: float) -> Priority:
+    return "high" if points >= HIGH_SIGNAL_POINTS else "medium" if points >= MEDIUM_SIGNAL_POINTS else "low"
+
+
 def _signals(signals: Sequence[Signal]) -> list[KeyPoint]:
     points = []
     for side in ("buy", "sell"):
         fired = [s for s in signals if s.side == side and not s.missing and s.contribution > 0]
-        for s in sorted(fired, key=lambda s: (-s.contribution, s.name))[:TOP_SIGNALS]:
-            priority: Priority = (
-                "high"
-                if s.contribution >= HIGH_SIGNAL_POINTS
-                else "medium"
-                if s.contribution >= MEDIUM_SIGNAL_POINTS
-                else "low"
+        # The close above (below) the 25-, 75- and 200-day averages says one thing: one point.
+        word = "above" if side == "buy" else "below"
+        averages = [s for s in fired if s.message_key == f"signal.close_{word}_ma"]
+        candidates: list[tuple[float, str, KeyPoint]] = []
+        if len(averages) >= 2:
+            fired = [s for s in fired if s not in averages]
+            total = round(sum(s.contribution for s in averages), 2)
+            distances = [
+                abs(float(d)) for s in averages if isinstance(d := s.params.get("dist_pct"), int | float)
+            ]
+            grouped: Params = {
+                "value": averages[0].params.get("value"),
+                "mas": [str(s.params.get("ma")) for s in averages],
+                "max_dist_pct": max(distances) if distances else None,
+                "points": total,
+            }
+            candidates.append(
+                (
+                    total,
+                    f"close_{word}_mas",
+                    KeyPoint(side, _priority(total), f"kp.close_{word}_mas", grouped),
+                )
             )
-            points.append(KeyPoint(s.side, priority, s.message_key, dict(s.params)))
+        candidates += [
+            (
+                s.contribution,
+                s.name,
+                KeyPoint(s.side, _priority(s.contribution), s.message_key, dict(s.params)),
+            )
+            for s in fired
+        ]
+        points += [point for _, _, point in sorted(candidates, key=lambda c: (-c[0], c[1]))[:TOP_SIGNALS]]
     return points
 
 

@@ -364,13 +364,43 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "リスクリワード{value:num2}倍：想定損失が想定利益を上回る",
         "Risk/reward {value:num2}: the possible loss exceeds the possible gain",
     ),
+    # kp.rule_failed / kp.rule_unknown: evaluations stored before kp.policy_* (metric label, no raw rule)
     "kp.rule_failed": (
-        "方針の必須条件「{rule}」を満たしていません（{metric:metric} {value:num}、差{distance:num}）",
-        "Required policy rule “{rule}” fails ({metric:metric} {value:num}, {distance:num} short)",
+        "方針の必須条件（{metric:metric}）を満たしていません（値{value:num}、差{distance:num}）",
+        "A required policy rule on {metric:metric} fails ({metric:metric} {value:num}, {distance:num} short)",
     ),
     "kp.rule_unknown": (
-        "方針の必須条件「{rule}」は{metric:metric}のデータがなく判定できません",
-        "Required policy rule “{rule}” cannot be judged: no {metric:metric} data",
+        "方針の必須条件（{metric:metric}）は{metric:metric}のデータがなく判定できません",
+        "A required policy rule cannot be judged: no {metric:metric} data",
+    ),
+    "kp.policy_not_qualified": (
+        "方針「{policy}」に不適合：必須条件{required_failed:days}件・その他の条件{others_failed:days}件が不合格"
+        "（適合度{match:num}）",
+        "Does not fit “{policy}”: {required_failed:days} required and {others_failed:days} other rules "
+        "failed (match {match:num})",
+    ),
+    "kp.policy_qualified": (
+        "方針「{policy}」の必須条件を満たす：その他の条件{others_failed:days}件が不合格（適合度{match:num}）",
+        "Fits “{policy}”: every required rule holds; {others_failed:days} other rules failed "
+        "(match {match:num})",
+    ),
+    "kp.policy_all_pass": (
+        "方針「{policy}」の条件をすべて満たす（適合度{match:num}）",
+        "Every rule of “{policy}” holds (match {match:num})",
+    ),
+    "kp.policy_required_failed": ("必須条件：{rule:verdict}", "Required: {rule:verdict}"),
+    "kp.policy_rule_failed": (
+        "条件（重み{weight}）：{rule:verdict}",
+        "Rule (weight {weight}): {rule:verdict}",
+    ),
+    "kp.policy_rule_unknown": ("{rule:verdict}", "{rule:verdict}"),
+    "kp.close_above_mas": (
+        "終値{value:yen}が{mas:sources}をすべて上回る（最大{max_dist_pct:apct}上、計{points:pts}点）",
+        "Close {value:yen} is above the {mas:sources} (up to {max_dist_pct:apct}), {points:pts} in all",
+    ),
+    "kp.close_below_mas": (
+        "終値{value:yen}が{mas:sources}をすべて下回る（最大{max_dist_pct:apct}下、計{points:pts}点）",
+        "Close {value:yen} is below the {mas:sources} (up to {max_dist_pct:apct}), {points:pts} in all",
     ),
     "kp.earnings_soon": (
         "決算発表まで約{days:days}日：注意",
@@ -412,4 +442,15 @@ _PAIRS: dict[str, tuple[str, str]] = {
 }
 TEMPLATES: dict[str, dict[str, str]] = {
     lang: {key: pair[i] for key, pair in _PAIRS.items()} for i, lang in enumerate(LANGUAGES)
+}
+# A signal's points at the end of its message, left out where the points have a column of their own
+# (the signal lists), so that a contribution is shown once. Every signal template ends with it (tested).
+POINTS_SUFFIX: dict[str, str] = {"ja": "（{points:pts}点）", "en": ", {points:pts}"}
+WITHOUT_POINTS: dict[str, dict[str, str]] = {
+    lang: {
+        key: template.removesuffix(POINTS_SUFFIX[lang])
+        for key, template in templates.items()
+        if key.startswith("signal.") and template.endswith(POINTS_SUFFIX[lang])
+    }
+    for lang, templates in TEMPLATES.items()
 }

@@ -5,7 +5,8 @@ Templates are ``str.format`` strings whose fields name a formatting rule after t
 ``yen`` ¥2,280 / ¥512.5 · ``pct`` 4.5% (en: 4.5 %) · ``spct`` signed +15.0% / −8.0% ·
 ``apct`` absolute percent · ``num`` 27.9 · ``num0`` 30 · ``num2`` 0.62 · ``pts`` +2.6 ·
 ``money`` turnover (4,500万円 / ¥45.0M) · ``ago`` 本日 / 3日前 · ``days`` 5 · ``metric``,
-``metrics``, ``sources`` metric labels · ``part`` score part label · ``date`` a date · ``str``.
+``metrics``, ``sources`` metric labels · ``part`` score part label · ``date`` a date ·
+``verdict`` a policy rule and its result in words (``evaluations.rule_text``) · ``str``.
 
 Every key has a template in both languages with the same fields (tested); an unknown key renders
 as the key itself, so an old stored evaluation still shows something readable.
@@ -20,7 +21,14 @@ from datetime import date
 from typing import Any
 
 from kabu_trade.analysis.catalog import METRICS
-from kabu_trade.evaluations.message_templates import LANGUAGES, PART_LABELS, SHORT_LABELS, TEMPLATES
+from kabu_trade.evaluations.message_templates import (
+    LANGUAGES,
+    PART_LABELS,
+    SHORT_LABELS,
+    TEMPLATES,
+    WITHOUT_POINTS,
+)
+from kabu_trade.evaluations.rule_text import verdict_text
 
 MINUS = "−"
 
@@ -88,6 +96,10 @@ class _Formatter(string.Formatter):
             return (labels[0] if lang == "ja" else labels[1]) if labels else str(value)
         if format_spec == "date":
             return format_date(value, lang)
+        if format_spec == "verdict":  # {"spec": the rule as stored, "value", "passed", "distance", …}
+            if not isinstance(value, Mapping) or not isinstance(value.get("spec"), Mapping):
+                raise ValueError("a verdict needs the rule's spec")
+            return verdict_text(value["spec"], value, lang)
         if format_spec in ("", "str"):
             return str(value)
         number = float(value)
@@ -117,8 +129,16 @@ class _Formatter(string.Formatter):
         raise ValueError(f"unknown format {format_spec!r}")
 
 
-def render(message_key: str, params: Mapping[str, object], lang: str = "ja", *, strict: bool = False) -> str:
-    """The message for ``message_key`` in ``lang`` (``ja`` or ``en``).
+def render(
+    message_key: str,
+    params: Mapping[str, object],
+    lang: str = "ja",
+    *,
+    strict: bool = False,
+    with_points: bool = True,
+) -> str:
+    """The message for ``message_key`` in ``lang`` (``ja`` or ``en``); ``with_points=False`` leaves a
+    signal's points out (where they have a column of their own).
 
     A key without a template, or params that do not fit it (an evaluation stored by an older
     version), render as the key and its params instead of failing — unless ``strict``.
@@ -126,6 +146,8 @@ def render(message_key: str, params: Mapping[str, object], lang: str = "ja", *, 
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
     template = TEMPLATES[lang].get(message_key)
+    if not with_points:
+        template = WITHOUT_POINTS[lang].get(message_key, template)
     if template is None:
         if strict:
             raise KeyError(message_key)

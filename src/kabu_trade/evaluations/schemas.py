@@ -36,6 +36,15 @@ class RuleRead(BaseModel):
     distance: float | None = Field(description="how far from passing, in the metric's unit; 0 when passed")
     weight: float | None = None
     required: bool | None = None
+    label: str | None = Field(default=None, description="the investor's own note on the rule")
+    rule_text: str | None = Field(
+        default=None,
+        description="the rule in the reader's words: 'PER（実績）12倍以下' / 'PER (trailing) ≤ 12x'",
+    )
+    text: str | None = Field(
+        default=None,
+        description="the rule and its verdict in words: 'PER（実績）12倍以下 → 16.9倍で不合格（4.9倍超過）'",
+    )
 
 
 class KeyPointRead(BaseModel):

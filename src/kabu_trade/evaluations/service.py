@@ -155,7 +155,7 @@ def _summary(row: Evaluation, stock_name: str | None, policy_name: str | None) -
 
 def detail(session: Session, row: Evaluation, lang: str, *, with_outcome: bool = True) -> dict[str, Any]:
     stocks, policy_names = _names(session, [row])
-    rendered = render_result(row.result, lang)
+    rendered = render_result(row.result, lang, policy=row.inputs.get("policy"))
     technical, fundamental = split_metrics(row.inputs.get("metrics", {}))
     return {
         **_summary(row, stocks.get(row.stock_code), policy_names.get(row.policy_id or 0)),
