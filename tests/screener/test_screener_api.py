@@ -136,3 +136,62 @@ async def test_screen_needs_your_own_policy(
         "/api/v1/screener", json={"policy_id": policy_id, "market": "otc"}, headers=auth_headers
     )
     assert bad.status_code == 422 and bad.json()["field"] == "market"
+
+
+# Every stock passes the one rule that counts, so every match score is 100: a tie to break.
+TIED: dict[str, Any] = {
+    **LOOSE,
+    "name": "割安重視",
+    "weights": {"value": 3, "trend": 1.5},
+    "rules": [
+        {"metric": "rsi_14", "op": "<=", "value": 100, "required": True},
+        {"metric": "per", "op": "<=", "value": 1, "weight": 0.000001},
+    ],
+}
+
+
+async def test_ties_in_match_score_go_to_the_score_the_policy_weights_most(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    policy_id = await _policy(client, auth_headers, TIED)
+    response = await client.post(
+        "/api/v1/screener",
+        json={"policy_id": policy_id, "limit": None},
+        headers={**auth_headers, "Accept-Language": "ja"},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["tie_break"]["parts"] == ["value"] and body["tie_break"]["weight"] == 3
+    assert "割安度" in body["tie_break"]["explanation"]
+    items = body["items"]
+    keys = [(round(i["match_score"], 6), i["tie_break_score"], i["buy_score"]) for i in items]
+    assert keys == sorted(keys, reverse=True)
+    # Not the plain buy score: a value-heavy policy puts a cheap stock first.
+    assert [i["stock_code"] for i in items] != [
+        i["stock_code"] for i in sorted(items, key=lambda i: (-round(i["match_score"], 6), -i["buy_score"]))
+    ]
+
+
+async def test_hits_say_which_weighted_rules_failed_in_words(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    policy_id = await _policy(client, auth_headers, TIED)
+    body = (
+        await client.post(
+            "/api/v1/screener",
+            json={"policy_id": policy_id, "limit": 5},
+            headers={**auth_headers, "Accept-Language": "en"},
+        )
+    ).json()
+    failed = [r for i in body["items"] for r in i["failed_rules"]]
+    assert failed and all(r["rule"] == "per <= 1" and r["required"] is False for r in failed)
+    assert all(r["text"].startswith("PER (trailing) ≤ 1x → ") for r in failed)
+    response = await client.post(
+        "/api/v1/screener/export.csv",
+        json={"policy_id": policy_id, "limit": 5},
+        headers={**auth_headers, "Accept-Language": "ja"},
+    )
+    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
+    assert rows[0]["failed_rules"].startswith("PER（実績）1倍以下 → ")
+    assert "per <= 1" not in response.text
+    assert rows[0]["tie_break_score"] != ""

@@ -14,6 +14,22 @@ class ScreenRequest(BaseModel):
     market: str | None = Field(default=None, pattern="^(?i)(prime|standard|growth|other)$")
 
 
+class FailedRule(BaseModel):
+    rule: str = Field(description="the rule as written, e.g. 'per <= 12'")
+    metric: str
+    value: float | None
+    distance: float | None = Field(description="how far from passing, in the metric's unit")
+    weight: float
+    required: bool
+    text: str = Field(description="in words: 'PER（実績）12倍以下 → 16.9倍で不合格（4.9倍超過）'")
+
+
+class TieBreak(BaseModel):
+    parts: list[str] = Field(description="score parts the policy weights most; [] = the buy score")
+    weight: float | None
+    explanation: str
+
+
 class ScreenItem(BaseModel):
     rank: int
     stock_code: str
@@ -35,6 +51,10 @@ class ScreenItem(BaseModel):
     rsi_14: float | None
     return_60d_pct: float | None
     market_cap: float | None
+    tie_break_score: float | None = Field(
+        default=None, description="buy points on the parts the policy weights most (see tie_break)"
+    )
+    failed_rules: list[FailedRule] = Field(default=[], description="the rules this hit fails, in words")
 
 
 class PolicyRef(BaseModel):
@@ -50,3 +70,6 @@ class ScreenResult(BaseModel):
     total: int = Field(description="stocks that pass every required rule")
     items: list[ScreenItem]
     demo: bool
+    tie_break: TieBreak | None = Field(
+        default=None, description="how equal match scores are ordered, and why"
+    )
