@@ -208,3 +208,30 @@ def test_fundamental_ratios_use_the_latest_full_year_figures() -> None:
     assert np.isnan(
         fundamental_ratios(disclosures.assign(eps=[-1.0, 2.0]), pd.Series([1.0, 1.0]))["per"]
     ).all()
+
+
+# J-Quants forecast revisions (EarnForecastRevision, DividendForecastRevision): a row for the
+# fiscal year being forecast, with the revised forecast only: no actuals, no other forecast.
+EARN_REVISION = (date(2024, 7, 1), "FY", date(2025, 3, 31), *[NAN] * 4, 110, *[NAN] * 6)
+DIVIDEND_REVISION = (date(2024, 7, 2), "FY", date(2025, 3, 31), *[NAN] * 7, 35, *[NAN] * 3)
+
+
+def test_a_forecast_revision_revises_its_forecast_and_wipes_nothing_else() -> None:
+    as_of = date(2024, 7, 5)
+    before = fundamental_metrics(company(A, B, C, D, E), 1500.0, as_of)
+    earn = fundamental_metrics(company(A, B, C, D, E, EARN_REVISION), 1500.0, as_of)
+    both = fundamental_metrics(company(A, B, C, D, E, EARN_REVISION, DIVIDEND_REVISION), 1500.0, as_of)
+
+    assert earn["forecast_eps"] == 110 and earn["forward_per"] == pytest.approx(1500 / 110)
+    assert earn["forecast_dps"] == 30  # carried from the FY results: the revision did not touch it
+    assert both["forecast_eps"] == 110 and both["forecast_dps"] == 35
+    assert both["dividend_yield"] == pytest.approx(35 / 1500 * 100)
+    unrevised = {k: v for k, v in before.items() if k not in ("forecast_eps", "forward_per", "forecast_dps")}
+    for name, value in unrevised.items():
+        if name in ("dividend_yield", "days_since_disclosure"):
+            continue
+        assert both[name] == value, name
+    # The next disclosure is still the first quarter (2024-08-09), not the fiscal year end.
+    assert before["days_to_next_disclosure"] == 35
+    assert both["days_to_next_disclosure"] == 35
+    assert both["days_since_disclosure"] == 3  # a revision is a disclosure all the same

@@ -8,8 +8,10 @@ Definitions (% values are × 100):
 
 - ``eps``: EPS of the latest full year (FY) — quarterly EPS is cumulative-to-date, so it would
   overstate PER. ``per`` = close / ``eps``, None when EPS ≤ 0 (a loss has no meaningful PER).
-- ``forecast_eps``, ``forecast_dps``: the latest disclosure's full-year forecasts (a withdrawn
-  forecast stays withdrawn: no older one is carried forward). ``forward_per`` = close / forecast EPS.
+- ``forecast_eps``, ``forecast_dps``: the full-year forecasts, each from the latest disclosure that
+  has it. A forecast revision (J-Quants ``EarnForecastRevision``, ``DividendForecastRevision``)
+  revises one forecast and leaves the other blank; taking the latest row whole would wipe the other.
+  ``forward_per`` = close / forecast EPS.
 - ``bps``: the latest BPS disclosed (quarters often omit it); ``pbr`` = close / BPS.
 - ``roe``: latest FY net income / latest equity. ``payout_ratio``: FY DPS / FY EPS.
 - ``dividend_yield``: forecast annual DPS (else the last FY DPS) / close.
@@ -22,8 +24,10 @@ Definitions (% values are × 100):
 - ``days_since_disclosure``: days from the latest disclosure to the as-of date.
 - ``days_to_next_disclosure``: an *estimate*: companies publish on a steady yearly rhythm, so the
   next period's disclosure is expected 365 days after the same period's disclosure a year earlier;
-  without that history, 91 days after the latest period was first disclosed. Negative means
-  overdue; None once it is overdue by more than 10 days (the estimate has failed).
+  without that history, 91 days after the latest period was first disclosed. Only results count
+  as a period here: a forecast revision is filed under the fiscal year it forecasts, and taking its
+  period would push the estimate to the year end. Negative means overdue; None once it is overdue
+  by more than 10 days (the estimate has failed).
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ __all__ = ["PER_SHARE", "fundamental_metrics", "fundamental_ratios"]
 PER_SHARE = ["eps", "forecast_eps", "bps", "dps", "forecast_dps"]
 DISCLOSURE_COLUMNS = FUNDAMENTAL_COLUMNS[1:]  # without the code
 _VALUES = DISCLOSURE_COLUMNS[3:]
+# Figures only results report; a forecast revision has none of them.
+ACTUALS = [c for c in _VALUES if c not in ("forecast_eps", "forecast_dps")]
 NEXT_DISCLOSURE_FALLBACK_DAYS = 91
 OVERDUE_TOLERANCE_DAYS = 10
 
@@ -228,7 +234,7 @@ def _fundamental_table(
     is_fy = np.asarray(frame["period_type"].to_numpy() == "FY", dtype=bool)
     latest = last(np.ones(len(cid), dtype=bool))
     eps, fy_dps = last_value("eps", is_fy), last_value("dps", is_fy)
-    forecast_eps, forecast_dps = _take(v["forecast_eps"], latest), _take(v["forecast_dps"], latest)
+    forecast_eps, forecast_dps = last_value("forecast_eps"), last_value("forecast_dps")
     bps, shares = last_value("bps"), last_value("shares_outstanding")
     balance = last(np.isfinite(v["equity"]) & np.isfinite(v["total_assets"]))
     results = last(np.isfinite(v["sales"]))
@@ -260,7 +266,12 @@ def _fundamental_table(
         out[name] = _divide(_take(v[column], now) - base, base, 100.0)
 
     out["days_since_disclosure"] = _days_between(_take_days(disclosed, latest), as_of)
-    out["days_to_next_disclosure"] = _next_disclosure(cid, disclosed, period, as_of, n)
+    results_rows = np.zeros(len(cid), dtype=bool)  # rows with an actual figure: not forecasts only
+    for column in ACTUALS:
+        results_rows |= np.isfinite(v[column])
+    out["days_to_next_disclosure"] = _next_disclosure(
+        cid[results_rows], disclosed[results_rows], period[results_rows], as_of, n
+    )
     return out
 
 

@@ -31,7 +31,7 @@ from kabu_trade.core.errors import InvalidInput, NotFound
 from kabu_trade.market import repository
 from kabu_trade.market.adjustments import adjust_bars, later_split_multiplier
 from kabu_trade.market.models import Stock
-from kabu_trade.market.ratios import fundamental_ratios
+from kabu_trade.market.ratios import fundamental_ratios, is_results
 from kabu_trade.market.schemas import FundamentalsSummary, PriceSeries, StockDetail, StockItem, StockList
 
 Period = Literal["1m", "3m", "6m", "1y", "2y", "5y", "max"]
@@ -136,16 +136,21 @@ class StockReads:
         price = pd.Series([last_close] * len(today_basis), dtype=float)
         ratios = fundamental_ratios(today_basis, price).iloc[-1]
         last = today_basis.iloc[-1]
+        # A forecast revision is the latest disclosure but not the latest period, and it carries
+        # one forecast only: every other figure comes from the latest row that has it.
+        results = today_basis[is_results(today_basis)]
+        period = results.iloc[-1] if not results.empty else last
+        latest = today_basis.ffill().iloc[-1]
         fy = today_basis[today_basis["period_type"] == "FY"]
-        shares = last["shares_outstanding"]
+        shares = latest["shares_outstanding"]
         summary = FundamentalsSummary(
             disclosed_date=last["disclosed_date"],
-            period_type=last["period_type"],
-            period_end=last["period_end"],
-            eps=_num(fy["eps"].iloc[-1]) if not fy.empty else None,
-            forecast_eps=_num(last["forecast_eps"]),
-            bps=_num(today_basis["bps"].ffill().iloc[-1]),
-            forecast_dps=_num(last["forecast_dps"]),
+            period_type=period["period_type"],
+            period_end=period["period_end"],
+            eps=_num(fy["eps"].dropna().iloc[-1]) if fy["eps"].notna().any() else None,
+            forecast_eps=_num(latest["forecast_eps"]),
+            bps=_num(latest["bps"]),
+            forecast_dps=_num(latest["forecast_dps"]),
             market_cap=_num(last_close * shares) if last_close is not None and pd.notna(shares) else None,
             **{
                 k: _num(ratios[k])

@@ -320,6 +320,25 @@ def test_forecast_revision_keeps_current_year_forecast(api: responses.RequestsMo
     assert math.isnan(tel["sales"])  # a revision reports no actuals
 
 
+def test_same_day_earnings_and_dividend_revisions_keep_both_forecasts(
+    api: responses.RequestsMock, clock: FakeClock
+) -> None:
+    # Two documents for the same fiscal year on one day: each revises its own forecast only.
+    api.get(
+        SUMMARY,
+        json=fixture("fins_summary_2024-08-01.json"),
+        match=[matchers.query_param_matcher({"date": "2024-08-01"})],
+    )
+
+    funds = make_provider(clock, today=date(2024, 9, 2)).fetch_fundamentals(
+        date(2024, 8, 1), date(2024, 8, 1)
+    )
+
+    tel = row(funds, "8035")
+    assert (tel["period_type"], tel["period_end"]) == ("FY", date(2025, 3, 31))
+    assert (tel["forecast_eps"], tel["forecast_dps"]) == (995.12, 498.0)
+
+
 def test_fundamentals_per_code_are_cut_to_the_window(api: responses.RequestsMock, clock: FakeClock) -> None:
     api.get(
         SUMMARY,

@@ -94,6 +94,7 @@ NON_CONSOLIDATED_FIELDS: dict[str, str] = {
 # Ordering of disclosures of one day: DiscNo grows with every document, corrections included.
 DISCLOSURE_ORDER = ["DiscDate", "DiscTime", "DiscNo"]
 FUNDAMENTAL_KEY = ["code", "disclosed_date", "period_type", "period_end"]
+FORECAST_COLUMNS = ["forecast_eps", "forecast_dps"]
 # Values J-Quants uses for "no figure": empty strings in fins/summary, "-" in some forecast fields.
 _BLANKS = ("", "-", "－")
 
@@ -185,7 +186,15 @@ def fundamentals_from_summary(raw: pd.DataFrame) -> pd.DataFrame:
             rows=int((~usable).sum()),
             period_types=sorted({str(p) for p in frame.loc[~usable, "period_type"]}),
         )
-    frame = frame[usable].drop_duplicates(FUNDAMENTAL_KEY, keep="last")
+    frame = frame[usable]
+    # Same-day documents for one period: the latest wins (a correction), except that an earnings
+    # and a dividend forecast revision each revise their own forecast and leave the other blank,
+    # so each forecast comes from the latest of those documents that has it.
+    forecasts = frame.groupby(FUNDAMENTAL_KEY, sort=False)[FORECAST_COLUMNS].last()  # skips NaN
+    frame = frame.drop_duplicates(FUNDAMENTAL_KEY, keep="last")
+    keys = pd.MultiIndex.from_frame(frame[FUNDAMENTAL_KEY])
+    for column in FORECAST_COLUMNS:
+        frame[column] = forecasts[column].reindex(keys).to_numpy()
     return conform(frame, FUNDAMENTAL_COLUMNS)
 
 
