@@ -96,11 +96,10 @@ export const en: Translation = {
     watchlists: 'Watchlists',
     noWatchlistsTitle: 'No watchlists yet',
     noWatchlistsBody:
-      'Find a stock with the search box above and use “Add to watchlist” on its page to create your first list. Stocks on a list are evaluated automatically after every sync.',
+      'Create a list with the form below, or find a stock with the search box above and use “Add to watchlist” on its page. Stocks on a list are evaluated automatically after every sync.',
     emptyWatchlist: 'This list has no stocks yet. Add some from a stock’s page.',
     evaluateNow: 'Evaluate now',
     evaluating: 'Evaluating…',
-    evaluatedResult: 'Evaluated {{evaluated}} stocks (skipped {{skipped}})',
     code: 'Code',
     stock: 'Stock',
     close: 'Close',

@@ -92,11 +92,10 @@ export const ja = {
     watchlists: 'ウォッチリスト',
     noWatchlistsTitle: 'ウォッチリストがまだありません',
     noWatchlistsBody:
-      '上の検索ボックスで銘柄を探し、銘柄ページの「ウォッチリストに追加」で最初のリストを作成できます。リストの銘柄は同期のたびに自動で評価されます。',
+      '下のフォームでリストを作成するか、上の検索ボックスで銘柄を探して銘柄ページの「ウォッチリストに追加」から作成できます。リストの銘柄は同期のたびに自動で評価されます。',
     emptyWatchlist: 'このリストには銘柄がありません。銘柄ページから追加してください。',
     evaluateNow: '今すぐ評価',
     evaluating: '評価中…',
-    evaluatedResult: '{{evaluated}} 銘柄を評価しました（スキップ {{skipped}}）',
     code: 'コード',
     stock: '銘柄',
     close: '終値',

@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import { Card } from '@/components/Card'
@@ -6,19 +7,45 @@ import { ErrorMessage } from '@/components/ErrorMessage'
 import { RecommendationBadge } from '@/components/RecommendationBadge'
 import { ScoreChange } from '@/components/ScoreChange'
 import { Skeleton } from '@/components/Skeleton'
-import type { WatchlistSummary } from '@/lib/api/types'
+import { usePolicies } from '@/lib/api/policies'
+import type { BatchResult, WatchlistSummary } from '@/lib/api/types'
 import { useFormat } from '@/lib/format'
-import { useEvaluateWatchlist, useWatchlist } from '../hooks/queries'
+import { useEvaluateWatchlist, useRemoveFromWatchlist, useWatchlist } from '../hooks/queries'
+import { useWatchlistT, type WatchlistT } from '../i18n'
+import { WatchlistEditor } from './WatchlistEditor'
 
 const ROW_HEIGHT = 49
 
-/** One watchlist: each stock's close, change and latest scores with their change. */
-export function WatchlistCard({ summary }: { summary: WatchlistSummary }) {
+/** What "evaluate now" did, and why it left some out (the API's counts and failed codes). */
+function batchText(result: BatchResult, t: WatchlistT, list: string): string {
+  return [
+    t('evaluate.evaluated', { n: result.evaluated }),
+    result.skipped ? t('evaluate.skipped', { n: result.skipped }) : '',
+    result.failed.length ? t('evaluate.failed', { codes: result.failed.join(list) }) : '',
+  ].join('')
+}
+
+interface Props {
+  summary: WatchlistSummary
+  /** the list was deleted (the section says so: the card goes) */
+  onDeleted: (name: string) => void
+}
+
+/** One watchlist: each stock's close, change and latest scores with their change; edited in place. */
+export function WatchlistCard({ summary, onDeleted }: Props) {
   const { t } = useTranslation()
+  const w = useWatchlistT().t
   const fmt = useFormat()
   const detail = useWatchlist(summary.id)
   const evaluate = useEvaluateWatchlist(summary.id)
+  const removeItem = useRemoveFromWatchlist(summary.id)
+  const policies = usePolicies()
+  const [editing, setEditing] = useState(false)
+  const [removed, setRemoved] = useState<string | null>(null)
   const rows = Math.max(summary.size, 1)
+  const policyName =
+    summary.policy_id === null ? null : (policies.data?.items.find((p) => p.id === summary.policy_id)?.name ?? null)
+  const listSeparator = fmt.lang.startsWith('en') ? ', ' : '、'
 
   return (
     <Card
@@ -26,24 +53,38 @@ export function WatchlistCard({ summary }: { summary: WatchlistSummary }) {
       title={summary.name}
       level={3}
       actions={
-        summary.size > 0 ? (
+        <>
+          {summary.size > 0 ? (
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => evaluate.mutate()}
+              disabled={evaluate.isPending}
+            >
+              {evaluate.isPending ? t('dashboard.evaluating') : t('dashboard.evaluateNow')}
+            </button>
+          ) : null}
           <button
             type="button"
             className="button button--small"
-            onClick={() => evaluate.mutate()}
-            disabled={evaluate.isPending}
+            aria-expanded={editing}
+            onClick={() => {
+              setEditing((open) => !open)
+              setRemoved(null)
+            }}
           >
-            {evaluate.isPending ? t('dashboard.evaluating') : t('dashboard.evaluateNow')}
+            {editing ? w('manage.done') : w('manage.edit')}
           </button>
-        ) : null
+        </>
       }
     >
+      {policyName ? <p className="muted wl-policy">{w('policy.current', { name: policyName })}</p> : null}
+      {editing ? <WatchlistEditor summary={summary} onDeleted={onDeleted} /> : null}
       <p className="card__status" role="status">
-        {evaluate.data
-          ? t('dashboard.evaluatedResult', { evaluated: evaluate.data.evaluated, skipped: evaluate.data.skipped })
-          : ''}
+        {evaluate.data ? batchText(evaluate.data, w, listSeparator) : (removed ?? '')}
       </p>
       {evaluate.isError ? <ErrorMessage error={evaluate.error} compact /> : null}
+      {removeItem.isError ? <ErrorMessage error={removeItem.error} compact /> : null}
       {detail.isPending ? (
         <div style={{ height: 41 + rows * ROW_HEIGHT }} className="table-skeleton" aria-busy="true">
           <span className="visually-hidden">{t('common.loading')}</span>
@@ -77,6 +118,11 @@ export function WatchlistCard({ summary }: { summary: WatchlistSummary }) {
                   {t('dashboard.matchScore')}
                 </th>
                 <th scope="col">{t('dashboard.recommendation')}</th>
+                {editing ? (
+                  <th scope="col">
+                    <span className="visually-hidden">{w('manage.actions')}</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -114,6 +160,26 @@ export function WatchlistCard({ summary }: { summary: WatchlistSummary }) {
                       {t('dashboard.notEvaluated')}
                     </td>
                   )}
+                  {editing ? (
+                    <td className="wl-remove-cell">
+                      <button
+                        type="button"
+                        className="button button--small"
+                        aria-label={w('manage.removeLabel', { code: item.code, name: item.name ?? '' }).replace('  ', ' ')}
+                        disabled={removeItem.isPending}
+                        onClick={() =>
+                          removeItem.mutate(item.code, {
+                            onSuccess: () => {
+                              evaluate.reset()
+                              setRemoved(w('manage.removed', { code: item.code }))
+                            },
+                          })
+                        }
+                      >
+                        {w('manage.remove')}
+                      </button>
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>

@@ -1,14 +1,25 @@
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Card } from '@/components/Card'
 import { EmptyState } from '@/components/EmptyState'
 import { ErrorMessage } from '@/components/ErrorMessage'
 import { SkeletonBlock } from '@/components/Skeleton'
 import { useWatchlists } from '../hooks/queries'
+import { useWatchlistT } from '../i18n'
+import { NewWatchlistForm } from './NewWatchlistForm'
 import { WatchlistCard } from './WatchlistCard'
 
+/** The user's watchlists, each in its card (edited there), and a form to start a new one. */
 export function WatchlistsSection() {
   const { t } = useTranslation()
+  const w = useWatchlistT().t
   const watchlists = useWatchlists()
+  const [deleted, setDeleted] = useState<string | null>(null)
+  const deletedNote = (
+    <p className="card__status" role="status">
+      {deleted ? w('manage.deleted', { name: deleted }) : ''}
+    </p>
+  )
 
   if (watchlists.isPending) {
     return (
@@ -29,9 +40,11 @@ export function WatchlistsSection() {
   if (watchlists.data.items.length === 0) {
     return (
       <Card title={t('dashboard.watchlists')} id="watchlists">
+        {deletedNote}
         <EmptyState title={t('dashboard.noWatchlistsTitle')} icon="☆">
           <p>{t('dashboard.noWatchlistsBody')}</p>
         </EmptyState>
+        <NewWatchlistForm />
       </Card>
     )
   }
@@ -40,9 +53,13 @@ export function WatchlistsSection() {
       <h2 className="section-title" id="watchlists-title">
         {t('dashboard.watchlists')}
       </h2>
+      {deletedNote}
       {watchlists.data.items.map((summary) => (
-        <WatchlistCard key={summary.id} summary={summary} />
+        <WatchlistCard key={summary.id} summary={summary} onDeleted={setDeleted} />
       ))}
+      <Card title={w('create.title')} id="watchlist-new" level={3}>
+        <NewWatchlistForm />
+      </Card>
     </section>
   )
 }

@@ -1,7 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { ACTIVE_POLL_MS } from '@/lib/api/health'
 import { queryKeys } from '@/lib/api/keys'
-import { evaluateWatchlist, fetchLatestEvaluations, fetchSyncRuns, fetchWatchlist, fetchWatchlists } from '../api/dashboard'
+import {
+  createWatchlist,
+  deleteWatchlist,
+  evaluateWatchlist,
+  fetchLatestEvaluations,
+  fetchSyncRuns,
+  fetchWatchlist,
+  fetchWatchlists,
+  removeFromWatchlist,
+  updateWatchlist,
+  type WatchlistChange,
+} from '../api/dashboard'
 
 export const LATEST_EVALUATIONS = 10
 const SYNC_RUNS = 5
@@ -22,6 +33,42 @@ export function useEvaluateWatchlist(id: number) {
       void queryClient.invalidateQueries({ queryKey: queryKeys.watchlists.all })
       void queryClient.invalidateQueries({ queryKey: queryKeys.evaluations.all })
     },
+  })
+}
+
+export function useCreateWatchlist() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ name, policyId }: { name: string; policyId: number | null }) => createWatchlist(name, policyId),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.watchlists.all }),
+  })
+}
+
+/** Rename, or set / clear the policy; the scores shown follow the list's policy, so all is read again. */
+export function useUpdateWatchlist(id: number) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (change: WatchlistChange) => updateWatchlist(id, change),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.watchlists.all }),
+  })
+}
+
+export function useDeleteWatchlist(id: number) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: () => deleteWatchlist(id),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: queryKeys.watchlists.detail(id) })
+      void queryClient.invalidateQueries({ queryKey: queryKeys.watchlists.all })
+    },
+  })
+}
+
+export function useRemoveFromWatchlist(id: number) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (code: string) => removeFromWatchlist(id, code),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.watchlists.all }),
   })
 }
 
