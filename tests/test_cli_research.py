@@ -147,3 +147,35 @@ def test_watchlist_list_prints_no_none_and_one_decimal(env: dict[str, str]) -> N
     )
     assert cells[5] == "-"
     runner.invoke(app, ["watchlist", "remove", "plain", a, b], env=env)
+
+
+def test_evaluate_shows_every_rule_of_the_policy_in_words(env: dict[str, str]) -> None:
+    code = _codes(env)[0]
+    result = runner.invoke(
+        app, ["evaluate", code, "--policy", env["POLICY_ID"], "--lang", "en"], env={**env, "COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    # The momentum preset's first rule, as the rule editor writes it, with its verdict.
+    assert "Close (adjusted) > 75-day moving average →" in result.output
+    assert "close > sma_75" not in result.output and "return_60d_pct >= 10" not in result.output
+    ja = runner.invoke(app, ["evaluate", code, "--policy", env["POLICY_ID"]], env={**env, "COLUMNS": "200"})
+    as_json = runner.invoke(app, ["evaluate", code, "--policy", env["POLICY_ID"], "--json"], env=env)
+    rules = json.loads(as_json.output)[0]["rules"]
+    assert len(rules) == 7
+    for rule in rules:  # passed ones too, each with its verdict
+        assert rule["text"] in ja.output, rule["text"]
+
+
+def test_screen_says_how_ties_are_broken_and_writes_failed_rules_in_words(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    target = tmp_path / "ranking.csv"
+    result = runner.invoke(
+        app,
+        ["screen", "--policy", env["POLICY_ID"], "--csv", str(target), "--lang", "en"],
+        env={**env, "COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "what the policy weights most" in result.output and "Momentum" in result.output
+    text = target.read_text(encoding="utf-8")
+    assert "failed_rules" in text.splitlines()[0] and "return_60d_pct >= 10" not in text

@@ -130,6 +130,10 @@ def evaluate(
         table.add_row("target / stop", f"{_yen(levels['target_price'])} / {_yen(levels['stop_loss_price'])}")
         for point in r["key_points"]:
             table.add_row(f"{point['type']} ({point['priority']})", point["message"])
+        # Every rule of the policy, as the rule editor writes it, with its verdict.
+        for rule in r["rules"]:
+            kind = "required" if rule.get("required") else f"rule (×{rule.get('weight') or 1:g})"
+            table.add_row(kind, rule.get("text") or rule["rule"])
         out.print(table)
 
 
@@ -141,6 +145,7 @@ def screen(
     market: Annotated[str | None, typer.Option(help="prime, standard, growth or other")] = None,
     csv: Annotated[Path | None, typer.Option("--csv", help="write the ranking to this CSV file")] = None,
     user: UserOption = None,
+    lang: LangOption = "ja",
 ) -> None:
     """Rank the universe under a policy: hard filters first, then by match score."""
     from kabu_trade.policies import service as policies
@@ -149,7 +154,7 @@ def screen(
     with _as_user(user) as (context, session, owner):
         market = _screen_filters(session, sector, market)
         found = policies.get_policy_for_user(session, owner.id, policy)
-        result = service.screen(session, context, found, limit=limit, sector=sector, market=market)
+        result = service.screen(session, context, found, limit=limit, sector=sector, market=market, lang=lang)
     if csv:
         csv.write_text(service.to_csv(result), encoding="utf-8")
         err.print(f"wrote {len(result['items'])} rows to {csv}")
@@ -171,6 +176,8 @@ def screen(
             _yen(item["close"]),
         )
     out.print(table)
+    if result.get("tie_break"):
+        out.print(result["tie_break"]["explanation"])
 
 
 @watchlist_app.command("list")
