@@ -26,6 +26,7 @@ from responses import matchers
 
 from kabu_trade.core.config import Settings
 from kabu_trade.core.errors import InvalidInput, SourceError
+from kabu_trade.market.calendar import sessions_between
 from kabu_trade.market.providers.base import BAR_COLUMNS, FUNDAMENTAL_COLUMNS, STOCK_COLUMNS
 from kabu_trade.market.providers.jquants import (
     JQuantsProvider,
@@ -606,3 +607,23 @@ def test_to_api_code() -> None:
 )
 def test_map_market(mkt: str | None, name: str | None, market: str) -> None:
     assert map_market(mkt, name) == market
+
+
+def test_fins_summary_has_its_own_limit_of_60_a_minute_on_every_plan(
+    api: responses.RequestsMock, clock: FakeClock
+) -> None:
+    # J-Quants limits /fins/summary (and /fins/details) to 60 requests a minute whatever the plan.
+    api.get(SUMMARY, json={"data": []})
+    api.get(MASTER, json=fixture("equities_master.json"))
+    provider = make_provider(clock, plan="premium")
+    days = sessions_between(date(2024, 1, 4), date(2024, 5, 31))[:61]
+
+    provider.fetch_fundamentals(days[0], days[-2])  # 60 requests
+    assert clock.sleeps == []
+    for _ in range(60):  # the plan's general limit (500) is far: other endpoints do not wait
+        provider.list_stocks()
+    assert clock.sleeps == []
+    provider.fetch_fundamentals(days[-1], days[-1])
+
+    assert clock.sleeps == [60.0]
+    assert len([c for c in api.calls if c.request.url.startswith(SUMMARY)]) == 61

@@ -11,7 +11,8 @@ What the official client does, and what this module adds:
   asks clients to wait before retrying a 429 and blocks a key for about five minutes if it keeps
   going, and those sleeps could not be injected in tests. So ClientV2 gets a plain session without
   retries, and every HTTP request it makes (each page included) passes through ``RequestGate``: the
-  plan's rate limit first, then our own, bounded, exponential backoff.
+  plan's rate limit first (and ``/fins/*``'s own 60 a minute), then our own, bounded, exponential
+  backoff.
 - **Range helpers** (``get_eq_bars_daily_range`` …) call every *calendar* day from five threads,
   ignoring the rate limit: not used. We walk trading days (``market.calendar``) one call at a time.
 """
@@ -57,6 +58,10 @@ T = TypeVar("T")
 # Requests per minute by plan (https://jpx-jquants.com/en/spec/rate-limits).
 RATE_LIMITS: dict[str, int] = {"free": 5, "light": 60, "standard": 120, "premium": 500}
 RATE_WINDOW_SECONDS = 60.0
+# /fins/summary and /fins/details have their own limit on every plan, on top of the plan's: without
+# a limiter of their own, Standard (120) and Premium (500) would send faster and live on 429s.
+FINS_RATE_LIMIT = 60
+FINS_PATH_PREFIX = "/fins/"
 # Years of history each plan serves; Premium serves everything (from 2008-05-07).
 PLAN_HISTORY_YEARS: dict[str, int | None] = {"free": 2, "light": 5, "standard": 10, "premium": None}
 FREE_PLAN_DELAY = timedelta(weeks=12)
@@ -148,10 +153,18 @@ class RequestGate:
         self._sleep = sleep
         self._plan = plan
 
-    def send(self, request: Callable[[], requests.Response], what: str) -> requests.Response:
+    def send(
+        self,
+        request: Callable[[], requests.Response],
+        what: str,
+        endpoint_limiter: SlidingWindowLimiter | None = None,
+    ) -> requests.Response:
+        """``endpoint_limiter``: the endpoint's own limit, if it has one, waited for as well."""
         attempts = _Attempts()
         while True:
             self._limiter.acquire()  # retries count against the plan's limit like any request
+            if endpoint_limiter is not None:
+                endpoint_limiter.acquire()
             try:
                 return request()
             except requests.RequestException as exc:
@@ -184,9 +197,11 @@ class RequestGate:
             return SourceError(f"J-Quants could not be reached for {what}{after}: {exc}")
         message = _api_message(exc.response)
         if status == 429:
+            fins = f", /fins/* {FINS_RATE_LIMIT}" if what.startswith(FINS_PATH_PREFIX) else ""
             return SourceError(
                 f"J-Quants rate limit exceeded for {what}: still HTTP 429{after} "
-                f"(the {self._plan} plan allows {RATE_LIMITS[self._plan]} requests per minute). {message}"
+                f"(the {self._plan} plan allows {RATE_LIMITS[self._plan]} requests per minute{fins}). "
+                f"{message}"
             )
         if status in (401, 403):
             return SourceError(
@@ -199,10 +214,17 @@ class RequestGate:
 class _GatedClientV2(ClientV2):  # type: ignore[misc]  # jquantsapi ships no type information
     """ClientV2 whose every request goes through a ``RequestGate`` on a session without urllib3 retries."""
 
-    def __init__(self, api_key: str, session: requests.Session, gate: RequestGate) -> None:
+    def __init__(
+        self,
+        api_key: str,
+        session: requests.Session,
+        gate: RequestGate,
+        fins_limiter: SlidingWindowLimiter,
+    ) -> None:
         super().__init__(api_key=api_key)
         self._session = session
         self._gate = gate
+        self._fins_limiter = fins_limiter
 
     def _request_session(self, *args: Any, **kwargs: Any) -> requests.Session:
         # Never the client's own retrying session: retries are RequestGate's job.
@@ -212,7 +234,8 @@ class _GatedClientV2(ClientV2):  # type: ignore[misc]  # jquantsapi ships no typ
         parent_get = super()._get
         path = url.removeprefix(self.JQUANTS_API_BASE)
         what = f"{path} {params}" if params else path
-        response: requests.Response = self._gate.send(lambda: parent_get(url, params), what)
+        own_limit = self._fins_limiter if path.startswith(FINS_PATH_PREFIX) else None
+        response: requests.Response = self._gate.send(lambda: parent_get(url, params), what, own_limit)
         return response
 
 
@@ -256,7 +279,8 @@ class JQuantsProvider(MarketDataProvider):
         self._session = session or requests.Session()
         limiter = SlidingWindowLimiter(RATE_LIMITS[plan], clock=clock, sleep=sleep)
         gate = RequestGate(limiter, retry or RetryPolicy(), sleep=sleep, plan=plan)
-        self._client = _GatedClientV2(key, self._session, gate)
+        fins_limiter = SlidingWindowLimiter(FINS_RATE_LIMIT, clock=clock, sleep=sleep)
+        self._client = _GatedClientV2(key, self._session, gate, fins_limiter)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> JQuantsProvider:
