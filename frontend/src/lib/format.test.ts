@@ -1,21 +1,26 @@
 import { formatCompact, formatDate, formatDateTime, formatMultiple, formatNumber, formatPct, formatYen, MISSING } from './format'
 
 describe('formatYen', () => {
-  it('uses the locale’s yen sign and grouping', () => {
-    expect(formatYen(3770, 'ja')).toBe('￥3,770')
+  it('writes yen one way in each language: "3,770円" in Japanese, "¥3,770" in English', () => {
+    expect(formatYen(3770, 'ja')).toBe('3,770円')
     expect(formatYen(3770, 'en')).toBe('¥3,770')
   })
   it('keeps a tenth of a yen, no more', () => {
-    expect(formatYen(3618.75, 'ja')).toBe('￥3,618.8')
+    expect(formatYen(3618.75, 'ja')).toBe('3,618.8円')
     expect(formatYen(428.11, 'en', { maxFractionDigits: 2 })).toBe('¥428.11')
   })
   it('signs changes', () => {
-    expect(formatYen(-10, 'ja', { signed: true })).toBe('-￥10')
+    expect(formatYen(-10, 'ja', { signed: true })).toBe('-10円')
+    expect(formatYen(10, 'ja', { signed: true })).toBe('+10円')
     expect(formatYen(10, 'en', { signed: true })).toBe('+¥10')
     expect(formatYen(0, 'en', { signed: true })).toBe('¥0')
   })
-  it('shortens large amounts in each language’s units', () => {
-    expect(formatYen(76_127_610_000, 'ja', { compact: true })).toBe('￥761.3億')
+  it('shortens large amounts in each language’s units, grouped in Japanese style', () => {
+    expect(formatYen(76_127_610_000, 'ja', { compact: true })).toBe('761.3億円')
+    expect(formatYen(393_570_000_000, 'ja', { compact: true })).toBe('3,935.7億円')
+    expect(formatYen(1_200_000_000_000, 'ja', { compact: true })).toBe('1.2兆円')
+    expect(formatYen(12_345_678, 'ja', { compact: true })).toBe('1,234.6万円')
+    expect(formatYen(-2_500_000_000, 'ja', { compact: true })).toBe('-25億円')
     expect(formatYen(76_127_610_000, 'en', { compact: true })).toBe('¥76.1B')
   })
   it('shows a dash for a missing value', () => {
@@ -48,6 +53,7 @@ describe('numbers', () => {
   })
   it('shortens volumes', () => {
     expect(formatCompact(1_234_500, 'ja')).toBe('123.5万')
+    expect(formatCompact(12_345_678, 'ja')).toBe('1,234.6万')
     expect(formatCompact(1_234_500, 'en')).toBe('1.2M')
   })
   it('writes valuation multiples', () => {

@@ -30,26 +30,33 @@ function missing(value: Value): value is null | undefined {
 }
 
 export interface YenOptions {
-  /** "+¥10" / "-¥10" */
+  /** "+10円" / "+¥10" */
   signed?: boolean
-  /** ¥761億 / ¥76B for large amounts */
+  /** 3,935.7億円 / ¥393.6B for large amounts */
   compact?: boolean
   /** fraction digits kept at most (default 1: TSE ticks can be ¥0.1) */
   maxFractionDigits?: number
 }
 
-/** Yen: `formatYen(3770, 'ja')` → "￥3,770", `formatYen(3770, 'en')` → "¥3,770". */
+/**
+ * Yen, one style per language everywhere in the app: Japanese writes the amount then 円 (as the
+ * server's key points and the rule editor do: "3,770円", "3,935.7億円", "1.2兆円"), English the
+ * ¥ sign first ("¥3,770", "¥393.6B"). Large amounts keep thousands separators in Japanese units.
+ */
 export function formatYen(value: Value, lang: string, options: YenOptions = {}): string {
   if (missing(value)) return MISSING
   const { signed = false, compact = false, maxFractionDigits = 1 } = options
-  return numberFormat(lang, {
-    style: 'currency',
-    currency: 'JPY',
+  const ja = localeOf(lang) === 'ja-JP'
+  const number = numberFormat(lang, {
+    ...(ja ? {} : { style: 'currency', currency: 'JPY' }),
     minimumFractionDigits: 0,
     maximumFractionDigits: maxFractionDigits,
     notation: compact ? 'compact' : 'standard',
+    // compact notation drops grouping by default ("3935.7億"): keep it
+    useGrouping: true,
     signDisplay: signed ? 'exceptZero' : 'auto',
   }).format(value)
+  return ja ? `${number}円` : number
 }
 
 export interface PercentOptions {
@@ -82,7 +89,7 @@ export function formatNumber(value: Value, lang: string, digits = 0, signed = fa
 /** Share counts and volumes, compact: 1,234,500 → "123.5万" / "1.2M". */
 export function formatCompact(value: Value, lang: string): string {
   if (missing(value)) return MISSING
-  return numberFormat(lang, { notation: 'compact', maximumFractionDigits: 1 }).format(value)
+  return numberFormat(lang, { notation: 'compact', maximumFractionDigits: 1, useGrouping: true }).format(value)
 }
 
 /** A valuation multiple: 8.806 → "8.81倍" / "8.81x". */
