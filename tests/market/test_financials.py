@@ -116,3 +116,36 @@ def test_the_stock_page_keeps_what_a_forecast_revision_does_not_revise(
     assert summary["equity_ratio"] == pytest.approx(52.0)
     assert summary["market_cap"] == 1500 * 100
     assert json.loads(json.dumps(reads(context).financials(CODE)["latest"], default=str)) == summary
+
+
+def test_history_ratios_after_a_split_use_figures_on_the_same_share_basis(
+    context_factory: ContextFactory,
+) -> None:
+    # 1:2 split on 2022-12-29 (like 2537's): the full-year EPS and DPS disclosed in May are on the
+    # old basis, the third quarter and the price of 2023-02-06 on the new one.
+    context = context_factory("sqlite")
+    fy = disclosure(
+        date(2022, 5, 10), "FY", date(2022, 3, 31), eps=100, forecast_eps=110, bps=1000, dps=40,
+        forecast_dps=44, equity=100_000, total_assets=200_000, shares_outstanding=100,
+    )  # fmt: skip
+    q3 = disclosure(
+        date(2023, 2, 6), "3Q", date(2022, 12, 31), eps=45, forecast_eps=55, shares_outstanding=200
+    )
+    fy_without_dps = disclosure(date(2023, 5, 12), "FY", date(2023, 3, 31), eps=60, bps=520)
+    closes = {date(2022, 5, 10): 4000.0, date(2022, 12, 28): 4000.0, date(2022, 12, 29): 2000.0}
+    closes |= {date(2023, 2, 6): 2000.0, date(2023, 5, 12): 2100.0}
+    seed(context, [fy, q3, fy_without_dps], closes, splits={date(2022, 12, 29): 0.5})
+
+    items = {i["disclosed_date"]: i for i in reads(context).financials(CODE)["items"]}
+
+    before, after, year_end = items[date(2022, 5, 10)], items[date(2023, 2, 6)], items[date(2023, 5, 12)]
+    assert before["per"] == 40.0 and before["payout_ratio"] == 40.0
+    assert after["price"] == 2000.0 and after["eps"] == 45  # shown as disclosed and traded
+    assert after["per"] == pytest.approx(2000 / 50)  # not 2000 / 100
+    assert after["forward_per"] == pytest.approx(2000 / 55, abs=1e-4)
+    assert after["dividend_yield"] == pytest.approx(22 / 2000 * 100)  # the May forecast, halved
+    assert after["payout_ratio"] == 40.0
+    assert after["pbr"] == pytest.approx(2000 / 500)
+    assert year_end["per"] == pytest.approx(35.0) and year_end["payout_ratio"] == pytest.approx(
+        20 / 60 * 100, abs=1e-4
+    )

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -34,6 +35,7 @@ from kabu_trade.market.models import Stock
 from kabu_trade.market.ratios import fundamental_ratios, is_results
 from kabu_trade.market.schemas import FundamentalsSummary, PriceSeries, StockDetail, StockItem, StockList
 
+PER_SHARE_COLUMNS = ("eps", "forecast_eps", "bps", "dps", "forecast_dps")
 Period = Literal["1m", "3m", "6m", "1y", "2y", "5y", "max"]
 PERIOD_DAYS: dict[str, int | None] = {
     "1m": 31,
@@ -125,14 +127,7 @@ class StockReads:
         disclosures = repository.fundamentals_frame(self.session, code)
         if disclosures.empty:
             return None
-        # Bring per-share figures disclosed before a later split onto today's share basis.
-        multiplier = later_split_multiplier(
-            disclosures["disclosed_date"], repository.split_events(self.session, code)
-        )
-        today_basis = disclosures.copy()
-        for column in ("eps", "forecast_eps", "bps", "dps", "forecast_dps"):
-            today_basis[column] = today_basis[column] * multiplier
-        today_basis["shares_outstanding"] = today_basis["shares_outstanding"] / multiplier
+        today_basis, _ = on_today_basis(disclosures, repository.split_events(self.session, code))
         price = pd.Series([last_close] * len(today_basis), dtype=float)
         ratios = fundamental_ratios(today_basis, price).iloc[-1]
         last = today_basis.iloc[-1]
@@ -212,7 +207,15 @@ class StockReads:
             if not disclosures.empty:
                 closes = repository.closes_on(self.session, stock.code, list(disclosures["disclosed_date"]))
                 prices = disclosures["disclosed_date"].map(closes).astype(float)
-                ratios = fundamental_ratios(disclosures, prices)
+                # A row's ratios take figures from earlier rows (the last full year's EPS and DPS,
+                # a forecast): across a split those are on another share basis than the row's
+                # price. On today's basis, every figure and price agree; the row itself is shown
+                # as disclosed and traded.
+                today_basis, multiplier = on_today_basis(
+                    disclosures, repository.split_events(self.session, stock.code)
+                )
+                ratios = fundamental_ratios(today_basis, prices * multiplier)
+                ratios["price"] = prices.to_numpy()
                 merged = pd.concat([disclosures.reset_index(drop=True), ratios], axis=1)
                 merged["operating_margin"] = (
                     merged["operating_profit"] / merged["sales"].where(merged["sales"] > 0) * 100
@@ -228,6 +231,19 @@ class StockReads:
             }
 
         return cached_json(self.cache, self._key("financials", stock.code), self.ttl, compute)
+
+
+def on_today_basis(
+    disclosures: pd.DataFrame, split_events: list[tuple[date, float]]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Per-share figures disclosed before a later split brought onto today's share basis, and the
+    multiplier of each row (a raw price of its disclosure date × it is on that basis too)."""
+    multiplier = later_split_multiplier(disclosures["disclosed_date"], split_events)
+    today_basis = disclosures.copy()
+    for column in PER_SHARE_COLUMNS:
+        today_basis[column] = today_basis[column] * multiplier
+    today_basis["shares_outstanding"] = today_basis["shares_outstanding"] / multiplier
+    return today_basis, multiplier
 
 
 def market_key(*parts: Any) -> KeyFor:
