@@ -81,6 +81,12 @@ const ja = {
     customize: '編集してから作成',
     creating: '作成中…',
   },
+  leave: {
+    title: '保存していない変更があります',
+    body: 'このページを離れると、保存していない変更は失われます。',
+    stay: 'このページに残る',
+    leave: '変更を破棄して移動',
+  },
   editor: {
     editTitle: '方針の編集',
     newTitle: '新しい方針',
@@ -320,6 +326,12 @@ const en: typeof ja = {
     createAsIs: 'Create',
     customize: 'Customize first',
     creating: 'Creating…',
+  },
+  leave: {
+    title: 'You have unsaved changes',
+    body: 'Leaving this page loses the changes you have not saved.',
+    stay: 'Stay on this page',
+    leave: 'Discard changes and leave',
   },
   editor: {
     editTitle: 'Edit policy',

@@ -10,6 +10,7 @@ import { HORIZONS, STYLES, type PolicyRead, type Vocabulary } from '../model/typ
 import { LIMITS, rulePath, validatePolicy, type Problem } from '../model/validate'
 import { fieldId } from './fieldIds'
 import { FormField } from './FormField'
+import { LeaveGuard } from './LeaveGuard'
 import { useMetricLabels, useProblemText } from './labels'
 import { RuleBuilder } from './RuleBuilder'
 import type { RuleMessages } from './RuleRow'
@@ -93,6 +94,8 @@ export function PolicyEditor({ policy, initial, vocabulary, onReload }: PolicyEd
 
   const problems = useMemo(() => validatePolicy(draft, vocabulary), [draft, vocabulary])
   const dirty = !sameDraft(draft, baseline)
+  // Set just before navigating to the policy just created: the draft is saved, nothing to ask.
+  const leaving = useRef(false)
   const conflict = isApiError(failure) && failure.status === 409
 
   useEffect(() => {
@@ -178,6 +181,7 @@ export function PolicyEditor({ policy, initial, vocabulary, onReload }: PolicyEd
       } else {
         const saved = await create.mutateAsync(body)
         setBaseline(draft)
+        leaving.current = true
         navigate(`/policies/${saved.id}`, { replace: true, state: { created: true } })
       }
     } catch (error) {
@@ -424,6 +428,7 @@ export function PolicyEditor({ policy, initial, vocabulary, onReload }: PolicyEd
           {saving ? t('editor.saving') : policy ? t('editor.save') : t('editor.create')}
         </button>
       </div>
+      <LeaveGuard dirty={dirty} leaving={leaving} />
     </form>
   )
 }

@@ -9,14 +9,14 @@ import vocabulary from '../fixtures/vocabulary.json'
 import { PolicyEditorPage } from './PolicyEditorPage'
 
 // Recorded from the API: the momentum preset (policy 2) after one edit, its versions and the vocabulary.
-function renderEditor(extra: MockRoute[] = []) {
+function renderEditor(extra: MockRoute[] = [], { state, version }: { state?: unknown; version?: number } = {}) {
   const api = mockApi([
     { path: '/api/v1/policies/vocabulary', body: vocabulary },
-    { path: '/api/v1/policies/2', body: policy },
+    { path: '/api/v1/policies/2', body: version === undefined ? policy : { ...policy, version } },
     { path: '/api/v1/policies/2/versions', body: versions },
     ...extra,
   ])
-  renderWithProviders(<PolicyEditorPage />, { route: '/policies/2', path: '/policies/:id' })
+  renderWithProviders(<PolicyEditorPage />, { route: '/policies/2', path: '/policies/:id', state, dataRouter: true })
   return api
 }
 
@@ -202,5 +202,45 @@ describe('PolicyEditorPage: the rule builder', () => {
     expect(v2).toHaveTextContent('Rule addedPER (trailing) ≤ 30xRule removed')
     expect(v2).toHaveTextContent('Rule removedADX(14) ≥ 25')
     expect(within(history).getByText('First version')).toBeInTheDocument()
+  })
+})
+
+describe('PolicyEditorPage: leaving and the "created" badge', () => {
+  it('asks before leaving with unsaved changes, and stays or leaves as told', async () => {
+    renderEditor()
+    const name = await screen.findByLabelText('方針名')
+    await userEvent.type(name, '（改）')
+    await userEvent.click(screen.getByRole('link', { name: /方針の一覧へ/ }))
+
+    const ask = await screen.findByRole('alertdialog', { name: '保存していない変更があります' })
+    expect(screen.getByTestId('location')).toHaveTextContent('/policies/2')
+    // "Stay" has the focus: Enter keeps the edit
+    expect(within(ask).getByRole('button', { name: 'このページに残る' })).toHaveFocus()
+    await userEvent.keyboard('{Enter}')
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument()
+    expect(screen.getByLabelText('方針名')).toHaveValue('モメンタム投資（順張り）（改）')
+
+    await userEvent.click(screen.getByRole('link', { name: /方針の一覧へ/ }))
+    await userEvent.click(await screen.findByRole('button', { name: '変更を破棄して移動' }))
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/policies$/))
+  })
+
+  it('leaves without asking when nothing changed', async () => {
+    renderEditor()
+    await screen.findByLabelText('方針名')
+    await userEvent.click(screen.getByRole('link', { name: /方針の一覧へ/ }))
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/policies$/))
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument()
+  })
+
+  it('shows "created" only while the new policy is at v1', async () => {
+    renderEditor([], { state: { created: true }, version: 1 })
+    expect(await screen.findByText('作成しました')).toBeInTheDocument()
+  })
+
+  it('drops "created" once there is a v2', async () => {
+    renderEditor([], { state: { created: true }, version: 2 })
+    await screen.findByText(/^v2・/)
+    expect(screen.queryByText('作成しました')).not.toBeInTheDocument()
   })
 })

@@ -78,7 +78,8 @@ function PolicyEditorView({ isNew, policyId }: { isNew: boolean; policyId: numbe
   const presets = usePresets(uiLanguage(i18n.language), preset !== null)
   const [generation, setGeneration] = useState(0)
   const [deleting, setDeleting] = useState(false)
-  const justCreated = Boolean((location.state as { created?: boolean } | null)?.created)
+  // "Created" belongs to the first version only: saving a v2 (same page, same history entry) drops it.
+  const justCreated = Boolean((location.state as { created?: boolean } | null)?.created) && policy.data?.version === 1
 
   const title = isNew ? t('editor.newTitle') : (policy.data?.name ?? t('editor.editTitle'))
   usePageTitle(title)
