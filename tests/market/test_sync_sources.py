@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
+import pytest
 import requests
 import responses
 import sqlalchemy as sa
 
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope
+from kabu_trade.market import repository
+from kabu_trade.market.adjustments import adjust_bars
+from kabu_trade.market.calendar import JST
 from kabu_trade.market.models import DailyBar, Stock
 from kabu_trade.market.providers.csv_files import CsvProvider
 from kabu_trade.market.providers.yfinance_source import YFinanceProvider
 from kabu_trade.market.sync import MarketSync
 from tests.market.providers.test_csv_files import FIXTURES
 from tests.market.providers.test_jquants import BARS, FakeClock, fixture, make_provider, serve_bars
-from tests.market.providers.test_yfinance_source import AFTER_JANUARY, URL, load
+from tests.market.providers.test_yfinance_source import AFTER_JANUARY, AFTER_SPLIT, URL, load
 
 ContextFactory = Callable[..., AppContext]
 
@@ -73,3 +77,47 @@ def test_csv_sync_imports_every_row_of_the_file_before_the_history_start(
     assert report.status == "succeeded", report.error
     assert report.from_date == date(2024, 1, 4)
     assert report.bars == _bar_count(context) == 6  # every row of the file
+
+
+def _before_yahoo_knew_of_the_split() -> dict[str, object]:
+    """6758.T as Yahoo answered on the evening of the 5-for-1 split's ex-date (2024-09-27) when it
+    had not yet reported the split: bars up to that day, no split event, nothing adjusted."""
+    payload = load("6758.T.json")
+    result = payload["chart"]["result"][0]
+    ex_date = int(next(iter(result["events"]["splits"])))
+    keep = [i for i, t in enumerate(result["timestamp"]) if t <= ex_date]
+    quote = result["indicators"]["quote"][0]
+    for field in ("open", "high", "low", "close", "volume"):
+        raw = [v * (5 if field != "volume" else 0.2) if t < ex_date else v for t, v in
+               zip(result["timestamp"], quote[field], strict=True)]  # fmt: skip
+        quote[field] = [raw[i] for i in keep]
+    result["timestamp"] = [result["timestamp"][i] for i in keep]
+    result["events"] = {}
+    return payload
+
+
+def test_a_split_yahoo_reports_after_the_ex_date_bar_was_stored_is_still_applied(
+    context_factory: ContextFactory,
+) -> None:
+    context = context_factory("sqlite", history_start=date(2024, 9, 3))
+    ex_date = date(2024, 9, 27)
+
+    def sync(payload: object, now: datetime, until: date) -> None:
+        provider = YFinanceProvider(
+            ["6758"], session=requests.Session(), clock=lambda: now, pause_seconds=0, backoff_seconds=0
+        )
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as http:
+            http.get(URL.format("6758.T"), json=payload)
+            assert MarketSync(context, provider).run(until=until).status == "succeeded"
+
+    sync(_before_yahoo_knew_of_the_split(), datetime(2024, 9, 27, 18, 0, tzinfo=JST), ex_date)
+    with session_scope(context.sessions) as session:
+        assert repository.split_events(session, "6758") == []  # stored with factor 1: Yahoo did not know
+
+    sync(load("6758.T.json"), AFTER_SPLIT, date(2024, 10, 4))
+
+    with session_scope(context.sessions) as session:
+        assert repository.split_events(session, "6758") == [(ex_date, pytest.approx(0.2))]
+        bars = adjust_bars(repository.bars_frame(session, "6758"), repository.split_events(session, "6758"))
+    moves = bars["close"].pct_change().dropna()
+    assert moves.min() > -0.2  # no −80 % fall on the ex-date

@@ -54,6 +54,11 @@ CHART_URL = "https://query2.finance.yahoo.com/v8/finance/chart/{ticker}"
 PRICES = ["open", "high", "low", "close"]
 # Bars fetched before ``start`` so the first bars of the window have neighbours to be judged by.
 CONTEXT_DAYS = 14
+# Yahoo may report a split a day or more after its ex-date, when a sync has already stored that
+# bar with factor 1 (and a later sync asks only from the next day): every fetch reaches this far
+# back and returns the ex-date bar of each split in the answer, so the stored factor is corrected
+# (an upsert: left alone when it was already right). Otherwise the history keeps a permanent fall.
+SPLIT_RECHECK_DAYS = 31
 # A "unit glitch" bar is ~100× (or 1/100) off the local median; real TSE moves are capped by the
 # daily price limits far below that, even over the 5 sessions either side of the median window.
 GLITCH_WINDOW = 11
@@ -343,14 +348,17 @@ class YFinanceProvider(MarketDataProvider):
 
     def _fetch_one(self, code: str, start: date, end: date) -> pd.DataFrame:
         now = self._clock().astimezone(JST)
-        _meta, bars, splits = self._chart(code, start - timedelta(days=CONTEXT_DAYS), now)
+        lookback = timedelta(days=max(CONTEXT_DAYS, SPLIT_RECHECK_DAYS))
+        _meta, bars, splits = self._chart(code, start - lookback, now)
         notes = Notes(code, (start, end))
         bars = clean_bars(bars, last_completed_session(now), notes)
         if bars.empty:
             raise _NoData("no usable bars" + "".join(f"; {line}" for line in notes.lines))
         bars = unadjust(bars, splits, notes)
-        bars = bars.loc[bars["date"].between(pd.Timestamp(start), pd.Timestamp(end))]
-        _note_gaps(bars, notes)
+        in_window = bars["date"].between(pd.Timestamp(start), pd.Timestamp(end))
+        _note_gaps(bars.loc[in_window], notes)
+        earlier_ex_dates = bars["date"].isin(splits["date"]) & (bars["date"] < pd.Timestamp(start))
+        bars = bars.loc[in_window | earlier_ex_dates]
         self.last_warnings.extend(notes.lines)
         out = bars.assign(code=code, turnover=np.nan, date=bars["date"].dt.date)
         return out[BAR_COLUMNS].reset_index(drop=True)
