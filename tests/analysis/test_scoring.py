@@ -4,6 +4,7 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from kabu_trade.analysis.catalog import METRICS, SCORE_PARTS
@@ -14,6 +15,7 @@ from kabu_trade.analysis.scoring import (
     recommend,
     recommend_array,
     score,
+    score_frame,
 )
 from kabu_trade.analysis.signals import SIGNALS
 from tests.analysis.test_scoring_scenarios import CRASH, SCENARIOS, UPTREND, VALUE_POOR_MOMENTUM, fired
@@ -236,3 +238,30 @@ def test_results_are_json_serialisable_and_deterministic() -> None:
         encoded = json.dumps(first.to_dict())
         assert json.loads(encoded)["buy_score"] == first.buy_score
         assert json.dumps([s.to_dict() for s in first.signals])
+
+
+def test_a_loss_is_judged_as_a_negative_for_value_and_growth_not_as_missing_data() -> None:
+    # What fundamental_metrics gives a loss-making company: EPS ≤ 0 leaves PER, forward PER and
+    # EPS growth (a base ≤ 0) undefined.
+    loss = {"eps": -12.0, "forecast_eps": -3.0, "per": None, "forward_per": None, "eps_growth_pct": None}
+    result = score({**UPTREND, **loss, "pbr": 2.0, "sales_growth_pct": 2.0})
+
+    assert not {"per", "forward_per", "eps_growth_pct"} & set(result.missing)
+    assert not [s for s in result.signals if s.missing and s.part in ("value", "growth")]
+    sells = {s.name: s for s in result.signals if s.side == "sell"}
+    assert sells["per_high"].message_key == "signal.per_loss" and sells["per_high"].value == -12.0
+    assert sells["forward_per_high"].message_key == "signal.forward_per_loss"
+    assert sells["eps_decline"].message_key == "signal.eps_loss"
+    assert sells["per_high"].contribution == 6.0 and sells["eps_decline"].contribution == 4.0
+    assert result.parts["value"]["available"] == result.parts["growth"]["available"] == 1.0
+    assert not {"per_low", "forward_per_low", "eps_growth"} & {s.name for s in result.signals}
+    # The whole-frame scoring of the metrics refresh judges it the same way.
+    frame = score_frame(pd.DataFrame([{**UPTREND, **loss, "pbr": 2.0, "sales_growth_pct": 2.0}], dtype=float))
+    assert (frame.buy[0], frame.sell[0], frame.confidence[0]) == (
+        result.buy_score,
+        result.sell_score,
+        result.confidence,
+    )
+    # A profit with its PER missing (no price) is still missing data, and a profit is no loss.
+    assert "per" in score({"eps": 50.0}).missing
+    assert "per_high" not in {s.name for s in score({"eps": 50.0, "per": 12.0}).signals}

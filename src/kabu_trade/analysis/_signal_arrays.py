@@ -87,13 +87,26 @@ def _beyond(x: Floats, threshold: float, full: float, floor: float = 0.4) -> Flo
 
 
 def _level(
-    v: _Inputs, *, metric: str, threshold: float, full: float, floor: float, positive: bool, **_: Any
+    v: _Inputs,
+    *,
+    metric: str,
+    threshold: float,
+    full: float,
+    floor: float,
+    positive: bool,
+    loss_key: str | None,
+    loss_metric: str | None,
+    **_: Any,
 ) -> Judged:
     x = v[metric]
     grade = _beyond(x, threshold, full, floor)
     if positive:
         grade = np.where(x <= 0, 0.0, grade)
-    return grade > 0, grade
+    fires = grade > 0
+    if loss_key is not None and loss_metric is not None:
+        loss = np.isnan(x) & (v[loss_metric] <= 0)
+        fires, grade = fires | loss, np.where(loss, 1.0, grade)
+    return fires, grade
 
 
 def _ma_position(v: _Inputs, *, ma: str, side: str, **_: Any) -> Judged:

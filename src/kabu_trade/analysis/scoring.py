@@ -204,7 +204,7 @@ def score(metrics: Mapping[str, float | None], weights: Mapping[str, float] | No
         key = (definition.part, definition.side)
         total[key] += points
         lacking = [name for name in definition.inputs if name not in values]
-        if lacking:
+        if lacking and not definition.judged_as_loss(values):
             absent.setdefault(key, set()).update(lacking)
             continue
         judged[key] += points
@@ -344,6 +344,9 @@ def score_frame(metrics: pd.DataFrame) -> FrameScores:
         key = (definition.part, definition.side)
         total[key] += points
         judgeable = np.logical_and.reduce([present.get(name, none) for name in definition.inputs])
+        loss = values.get(definition.loss_metric) if definition.loss_metric else None
+        if loss is not None:  # NaN ≤ 0 is false: a missing EPS is no loss
+            judgeable = judgeable | (loss <= 0)
         judged[key] = np.where(judgeable, judged[key] + points, judged[key])
         fires, grade = judge(definition, values, rows)
         hit = judgeable & fires

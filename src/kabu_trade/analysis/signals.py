@@ -78,10 +78,16 @@ class SignalDef:
     inputs: tuple[str, ...]
     evaluate: Evaluate
     message_keys: tuple[str, ...] = ()  # every key it may emit; () means ("signal.<name>",)
+    # A loss is an answer, not missing data: with this metric (EPS) ≤ 0 the signal is judged even
+    # though its own metric is undefined (no PER of a loss, no growth from a base ≤ 0).
+    loss_metric: str | None = None
 
     @property
     def keys(self) -> tuple[str, ...]:
         return self.message_keys or (f"signal.{self.name}",)
+
+    def judged_as_loss(self, values: Mapping[str, float]) -> bool:
+        return self.loss_metric is not None and values.get(self.loss_metric, math.inf) <= 0
 
 
 def clean_metrics(metrics: Mapping[str, float | None]) -> dict[str, float]:
@@ -125,16 +131,28 @@ def _level(
     *,
     floor: float = 0.4,
     positive: bool = False,
+    loss_metric: str | None = None,
 ) -> SignalDef:
     """A one-metric signal: fires past ``threshold``, full points at ``full``. ``positive``: values
-    ≤ 0 are meaningless (a PER of a loss) and never fire."""
+    ≤ 0 are meaningless (a PER of a loss) and never fire.
+
+    ``loss_metric`` (an EPS): the metric is undefined for a loss, which is judged all the same — a
+    buy signal does not fire, a sell signal fires in full with ``signal.<loss_key>``.
+    """
+    loss_key = f"signal.{LOSS_KEYS[name]}" if loss_metric is not None and side == "sell" else None
 
     def evaluate(v: Mapping[str, float]) -> Hit | None:
-        x = v[metric]
+        x = v.get(metric)
+        if x is None:  # judged through the loss alone
+            if loss_key is None or loss_metric is None:
+                return None
+            eps = v[loss_metric]
+            return Hit(1.0, loss_metric, eps, {"value": eps}, loss_key)
         grade = 0.0 if positive and x <= 0 else _beyond(x, threshold, full, floor)
         return Hit(grade, metric, x, {"value": x, "threshold": threshold}) if grade > 0 else None
 
-    return SignalDef(name, part, side, points, (metric,), evaluate)
+    keys = (f"signal.{name}", loss_key) if loss_key else ()
+    return SignalDef(name, part, side, points, (metric,), evaluate, keys, loss_metric)
 
 
 def _ma_position(ma: str, side: Side, points: float) -> SignalDef:
@@ -330,6 +348,8 @@ def _payout_sustainable(points: float) -> SignalDef:
 
 
 TR, MO, MR, VO = "trend", "momentum", "mean_reversion", "volume"
+# The sell signals a loss fires, and the message each says it with.
+LOSS_KEYS = {"per_high": "per_loss", "forward_per_high": "forward_per_loss", "eps_decline": "eps_loss"}
 VA, QU, IN, GR = "value", "quality", "income", "growth"
 
 SIGNALS: tuple[SignalDef, ...] = (
@@ -373,11 +393,13 @@ SIGNALS: tuple[SignalDef, ...] = (
     _volume_spike("sell", 7),
     _low_liquidity(3),
     # value: 15 / 15
-    _level("per_low", VA, "buy", 6, "per", 15.0, 8.0, positive=True),
-    _level("forward_per_low", VA, "buy", 4, "forward_per", 15.0, 8.0, positive=True),
+    _level("per_low", VA, "buy", 6, "per", 15.0, 8.0, positive=True, loss_metric="eps"),
+    _level(
+        "forward_per_low", VA, "buy", 4, "forward_per", 15.0, 8.0, positive=True, loss_metric="forecast_eps"
+    ),
     _level("pbr_low", VA, "buy", 5, "pbr", 1.0, 0.5, positive=True),
-    _level("per_high", VA, "sell", 6, "per", 30.0, 60.0),
-    _level("forward_per_high", VA, "sell", 4, "forward_per", 30.0, 60.0),
+    _level("per_high", VA, "sell", 6, "per", 30.0, 60.0, loss_metric="eps"),
+    _level("forward_per_high", VA, "sell", 4, "forward_per", 30.0, 60.0, loss_metric="forecast_eps"),
     _level("pbr_high", VA, "sell", 5, "pbr", 4.0, 8.0),
     # quality: 10 / 10
     _level("roe_high", QU, "buy", 4, "roe", 8.0, 15.0),
@@ -393,10 +415,26 @@ SIGNALS: tuple[SignalDef, ...] = (
     _level("dividend_yield_low", IN, "sell", 3, "dividend_yield", 1.0, 0.0),
     # growth: 7 / 7
     _level("sales_growth", GR, "buy", 3, "sales_growth_pct", 5.0, 20.0),
-    _level("eps_growth", GR, "buy", 4, "eps_growth_pct", 5.0, 30.0),
+    _level("eps_growth", GR, "buy", 4, "eps_growth_pct", 5.0, 30.0, loss_metric="eps"),
     _level("sales_decline", GR, "sell", 3, "sales_growth_pct", 0.0, -15.0),
-    _level("eps_decline", GR, "sell", 4, "eps_growth_pct", 0.0, -30.0),
+    _level("eps_decline", GR, "sell", 4, "eps_growth_pct", 0.0, -30.0, loss_metric="eps"),
 )
+
+# The words of the loss messages (ja, en), for ``evaluations.message_templates`` to take in.
+LOSS_MESSAGES: dict[str, tuple[str, str]] = {
+    "signal.per_loss": (
+        "EPS {value:yen}の赤字でPERが付かず、割安とはいえない（{points:pts}点）",
+        "EPS {value:yen}: a loss, no PER, not cheap, {points:pts}",
+    ),
+    "signal.forward_per_loss": (
+        "予想EPS {value:yen}の赤字予想で予想PERが付かない（{points:pts}点）",
+        "Forecast EPS {value:yen}: a loss expected, no forward PER, {points:pts}",
+    ),
+    "signal.eps_loss": (
+        "EPS {value:yen}の赤字（{points:pts}点）",
+        "EPS {value:yen}: loss-making, {points:pts}",
+    ),
+}
 
 MISSING_KEY = "signal.missing"
 MESSAGE_KEYS: frozenset[str] = frozenset({MISSING_KEY, *(k for s in SIGNALS for k in s.keys)})
