@@ -376,13 +376,12 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "kp.policy_not_qualified": (
         "方針「{policy}」に不適合：必須条件{required_failed:days}件・その他の条件{others_failed:days}件が不合格"
         "（適合度{match:num}）",
-        "Does not fit “{policy}”: {required_failed:days} required and {others_failed:days} other rules "
-        "failed (match {match:num})",
+        "Does not fit “{policy}”: failed {required_failed:days} required, {others_failed:days} other "
+        "(match {match:num})",
     ),
     "kp.policy_qualified": (
         "方針「{policy}」の必須条件を満たす：その他の条件{others_failed:days}件が不合格（適合度{match:num}）",
-        "Fits “{policy}”: every required rule holds; {others_failed:days} other rules failed "
-        "(match {match:num})",
+        "Fits “{policy}”: every required rule holds; failed {others_failed:days} other (match {match:num})",
     ),
     "kp.policy_all_pass": (
         "方針「{policy}」の条件をすべて満たす（適合度{match:num}）",

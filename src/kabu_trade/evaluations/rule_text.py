@@ -87,15 +87,30 @@ def _grouped(number: float, decimals: int) -> str:
     return (MINUS if number < 0 and float(text.replace(",", "")) != 0 else "") + text
 
 
+def _yen(number: float, lang: str) -> str:
+    """3,770円 / 5,000万円 / 4.3億円 (ja, the rule editor's unit), ¥3,770 / ¥50M / ¥4.3B (en)."""
+    sign, size = (MINUS if number < 0 else ""), abs(number)
+    if lang == "ja":
+        if size >= 1e8:
+            return f"{sign}{_grouped(size / 1e8, 1)}億円"
+        if size >= 1e6:
+            return f"{sign}{_grouped(size / 1e4, 0)}万円"
+        return f"{sign}{_grouped(size, 0 if size >= 1000 else 1)}円"
+    if size >= 1e9:
+        return f"{sign}¥{_grouped(size / 1e9, 1)}B"
+    if size >= 1e6:
+        return f"{sign}¥{_grouped(size / 1e6, 1)}M"
+    return f"{sign}¥{_grouped(size, 0 if size >= 1000 else 1)}"
+
+
 def quantity(metric: str, value: float | None, lang: str, *, decimals: int | None = None) -> str:
-    """A value of ``metric`` with its unit: 16.9倍 / 16.9x, 4.5%, ¥2,280, 3日 / 3 days."""
+    """A value of ``metric`` with its unit: 16.9倍 / 16.9x, 4.5%, 2,280円 / ¥2,280, 3日 / 3 days."""
     if value is None or not math.isfinite(float(value)):
         return "—"
     number = float(value)
     unit = _unit(metric)
     if unit == "yen":
-        digits = 0 if abs(number) >= 1000 else 1
-        return ("−" if number < 0 else "") + "¥" + _grouped(abs(number), digits)
+        return _yen(number, lang)
     if decimals is None:
         decimals = (
             0 if unit in ("days", "shares") else 2 if unit in ("x", "ratio") and abs(number) < 10 else 1
