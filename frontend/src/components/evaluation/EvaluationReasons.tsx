@@ -188,8 +188,10 @@ function RulesSection({ evaluation, level }: SectionProps) {
             {evaluation.rules.map((rule, i) => (
               <tr key={i}>
                 <th scope="row" className="rule-cell">
-                  <code>{rule.rule}</code>
+                  {/* The rule as the rule editor writes it; the identifier only for a reply without it. */}
+                  {rule.rule_text ? <span title={rule.text ?? undefined}>{rule.rule_text}</span> : <code>{rule.rule}</code>}
                   {rule.required ? <span className="chip chip--small">{t('required')}</span> : null}
+                  {rule.label ? <span className="muted rule-cell__label">{rule.label}</span> : null}
                 </th>
                 <td className="num">{ruleValue(rule.value, fmt)}</td>
                 <td>

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/v1/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers (touches no database or cache) */
+        get: operations["live_api_v1_health_live_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -896,6 +913,32 @@ export interface components {
              */
             recommendation: "strong_buy" | "buy" | "neutral" | "sell" | "strong_sell";
         };
+        /** FailedRule */
+        FailedRule: {
+            /**
+             * Rule
+             * @description the rule as written, e.g. 'per <= 12'
+             */
+            rule: string;
+            /** Metric */
+            metric: string;
+            /** Value */
+            value: number | null;
+            /**
+             * Distance
+             * @description how far from passing, in the metric's unit
+             */
+            distance: number | null;
+            /** Weight */
+            weight: number;
+            /** Required */
+            required: boolean;
+            /**
+             * Text
+             * @description in words: 'PER（実績）12倍以下 → 16.9倍で不合格（4.9倍超過）'
+             */
+            text: string;
+        };
         /** FinancialItem */
         FinancialItem: {
             /**
@@ -1221,6 +1264,15 @@ export interface components {
              * @default []
              */
             basis: components["schemas"]["LevelBasis"][];
+        };
+        /** Liveness */
+        Liveness: {
+            /**
+             * Status
+             * @default alive
+             * @constant
+             */
+            status: "alive";
         };
         /** MetricInfo */
         MetricInfo: {
@@ -1625,6 +1677,21 @@ export interface components {
             weight?: number | null;
             /** Required */
             required?: boolean | null;
+            /**
+             * Label
+             * @description the investor's own note on the rule
+             */
+            label?: string | null;
+            /**
+             * Rule Text
+             * @description the rule in the reader's words: 'PER（実績）12倍以下' / 'PER (trailing) ≤ 12x'
+             */
+            rule_text?: string | null;
+            /**
+             * Text
+             * @description the rule and its verdict in words: 'PER（実績）12倍以下 → 16.9倍で不合格（4.9倍超過）'
+             */
+            text?: string | null;
         };
         /**
          * RuleVocabulary
@@ -1695,6 +1762,17 @@ export interface components {
             return_60d_pct: number | null;
             /** Market Cap */
             market_cap: number | null;
+            /**
+             * Tie Break Score
+             * @description buy points on the parts the policy weights most (see tie_break)
+             */
+            tie_break_score?: number | null;
+            /**
+             * Failed Rules
+             * @description the rules this hit fails, in words
+             * @default []
+             */
+            failed_rules: components["schemas"]["FailedRule"][];
         };
         /** ScreenRequest */
         ScreenRequest: {
@@ -1733,6 +1811,8 @@ export interface components {
             items: components["schemas"]["ScreenItem"][];
             /** Demo */
             demo: boolean;
+            /** @description how equal match scores are ordered, and why */
+            tie_break?: components["schemas"]["TieBreak"] | null;
         };
         /** SetupCreate */
         SetupCreate: {
@@ -1945,6 +2025,18 @@ export interface components {
              * @default false
              */
             stale: boolean;
+        };
+        /** TieBreak */
+        TieBreak: {
+            /**
+             * Parts
+             * @description score parts the policy weights most; [] = the buy score
+             */
+            parts: string[];
+            /** Weight */
+            weight: number | null;
+            /** Explanation */
+            explanation: string;
         };
         /** Timeline */
         Timeline: {
@@ -2164,7 +2256,8 @@ export interface components {
         };
         /**
          * ErrorBody
-         * @description Every error answer of the API.
+         * @description Every error answer of the API. ``detail`` and ``errors[].message`` are in Japanese or English:
+         *     the signed-in account's language, else ``Accept-Language``, else Japanese.
          */
         ErrorBody: {
             /**
@@ -2174,7 +2267,7 @@ export interface components {
             error: string;
             /**
              * Detail
-             * @description human-readable explanation
+             * @description human-readable explanation, in the request's language
              */
             detail: string;
             /**
@@ -2204,6 +2297,44 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    live_api_v1_health_live_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     health_api_v1_health_get: {
         parameters: {
             query?: never;
@@ -5579,7 +5710,9 @@ export interface operations {
     screen_api_v1_screener_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Accept-Language"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5675,7 +5808,9 @@ export interface operations {
     export_csv_api_v1_screener_export_csv_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Accept-Language"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };

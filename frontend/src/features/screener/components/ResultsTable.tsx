@@ -92,11 +92,18 @@ function SortHeader({ sortKey, label, sort, numeric, className = '', onSort }: S
   )
 }
 
+/** The stock page with the policy of the ranking kept (the stock page selects it). */
+function stockPath(code: string, policyId: number | undefined): string {
+  const path = `/stocks/${encodeURIComponent(code)}`
+  return policyId ? `${path}?policy=${policyId}` : path
+}
+
 /**
  * The ranking as a table sortable by every column (buttons in the headers, aria-sort on the sorted
- * one). On a phone it scrolls sideways with rank and stock kept in view. A row opens the stock.
+ * one). On a phone it scrolls sideways with rank and stock kept in view. A row opens the stock,
+ * under the ranking's policy.
  */
-export function ResultsTable({ items }: { items: ScreenItem[] }) {
+export function ResultsTable({ items, policyId }: { items: ScreenItem[]; policyId?: number }) {
   const { t } = useScreenerT()
   const common = useTranslation().t
   const fmt = useFormat()
@@ -119,7 +126,7 @@ export function ResultsTable({ items }: { items: ScreenItem[] }) {
 
   function openRow(event: MouseEvent<HTMLTableRowElement>, code: string) {
     if ((event.target as HTMLElement).closest('a, button')) return
-    navigate(`/stocks/${encodeURIComponent(code)}`)
+    navigate(stockPath(code, policyId))
   }
 
   return (
@@ -140,7 +147,7 @@ export function ResultsTable({ items }: { items: ScreenItem[] }) {
               <tr key={item.stock_code} className="scr-row" onClick={(event) => openRow(event, item.stock_code)}>
                 <td className="num scr-sticky scr-sticky--rank scr-rank">{item.rank}</td>
                 <th scope="row" className="scr-sticky scr-sticky--stock">
-                  <Link to={`/stocks/${encodeURIComponent(item.stock_code)}`} className="stock-link scr-stock">
+                  <Link to={stockPath(item.stock_code, policyId)} className="stock-link scr-stock">
                     <span className="stock-link__code">{item.stock_code}</span>
                     <span className="stock-link__name">{item.name}</span>
                   </Link>

@@ -183,7 +183,8 @@ export function ScreenerPage() {
               </EmptyState>
             ) : (
               <div className={screen.isPlaceholderData ? 'scr-stale' : undefined} aria-busy={screen.isFetching}>
-                <ResultsTable items={result.items} />
+                <ResultsTable items={result.items} policyId={result.policy.id} />
+                {result.tie_break ? <p className="footnote scr-tie-break">{result.tie_break.explanation}</p> : null}
                 <p className="footnote">{t('sortHint')}</p>
               </div>
             )}

@@ -32,9 +32,10 @@ export async function createEvaluation(code: string, policyId: number | null, la
   )
 }
 
-/** The newest evaluation of a stock, if any. */
-export async function fetchLatestEvaluation(code: string): Promise<EvaluationSummary | null> {
-  const list = await unwrap(api.GET('/api/v1/evaluations', { params: { query: { stock_code: code, limit: 1 } } }))
+/** The newest evaluation of a stock (under one policy when given), if any. */
+export async function fetchLatestEvaluation(code: string, policyId?: number | null): Promise<EvaluationSummary | null> {
+  const query = policyId ? { stock_code: code, policy_id: policyId, limit: 1 } : { stock_code: code, limit: 1 }
+  const list = await unwrap(api.GET('/api/v1/evaluations', { params: { query } }))
   return list.items[0] ?? null
 }
 

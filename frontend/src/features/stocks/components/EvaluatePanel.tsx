@@ -18,17 +18,19 @@ interface EvaluatePanelProps {
   error?: unknown
   onEvaluated: (evaluation: EvaluationRead) => void
   lang: string
+  /** the policy the page was opened with (?policy=N), selected from the start */
+  initialPolicyId?: number | null
 }
 
 /** Pick a policy (or none), evaluate the stock now, and see the whole judgement. */
-export function EvaluatePanel({ code, evaluation, loading, error, onEvaluated, lang }: EvaluatePanelProps) {
+export function EvaluatePanel({ code, evaluation, loading, error, onEvaluated, lang, initialPolicyId }: EvaluatePanelProps) {
   const { t } = useTranslation()
   const policies = usePolicies()
   const evaluate = useEvaluate(code, lang)
   // undefined until the user picks (null: no policy)
-  const [policyId, setPolicyId] = useState<number | null | undefined>(undefined)
+  const [policyId, setPolicyId] = useState<number | null | undefined>(initialPolicyId ?? undefined)
 
-  // Until the user picks, preselect the policy of the evaluation on show.
+  // Until the user picks (or the page was opened with a policy), preselect the policy of the evaluation on show.
   useEffect(() => {
     if (policyId === undefined && evaluation) setPolicyId(evaluation.policy_id)
   }, [evaluation, policyId])

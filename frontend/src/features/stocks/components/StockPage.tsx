@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useParams } from 'react-router'
+import { Link, useParams, useSearchParams } from 'react-router'
 import { EmptyState } from '@/components/EmptyState'
 import { ErrorMessage } from '@/components/ErrorMessage'
 import { Skeleton } from '@/components/Skeleton'
@@ -20,10 +20,18 @@ export function StockPage() {
   return <StockView key={normalized} code={normalized} />
 }
 
+/** ?policy=N (a screener hit, a watchlist): the page keeps that policy, selected and evaluated under. */
+function policyFrom(params: URLSearchParams): number | null {
+  const policy = Number(params.get('policy'))
+  return Number.isInteger(policy) && policy >= 1 ? policy : null
+}
+
 function StockView({ code }: { code: string }) {
   const { t, i18n } = useTranslation()
+  const [params] = useSearchParams()
+  const policyId = policyFrom(params)
   const stock = useStock(code)
-  const latest = useLatestEvaluation(code)
+  const latest = useLatestEvaluation(code, policyId)
   const [madeId, setMadeId] = useState<number | null>(null)
   const evaluationId = madeId ?? latest.data?.id ?? null
   // An evaluation does not change (the one just made is already in the cache): no refetching.
@@ -77,7 +85,9 @@ function StockView({ code }: { code: string }) {
       <ChartCard code={code} name={stock.data?.name ?? code} levels={levels} />
       <div className="stock-grid">
         <EvaluatePanel
+          key={policyId ?? 'none'}
           code={code}
+          initialPolicyId={policyId}
           evaluation={evaluation.data}
           loading={latest.isPending || (evaluationId !== null && evaluation.isPending)}
           error={evaluation.error ?? latest.error}

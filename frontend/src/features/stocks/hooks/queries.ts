@@ -29,10 +29,11 @@ export function useFinancials(code: string) {
   return useQuery({ queryKey: queryKeys.stocks.financials(code), queryFn: () => fetchFinancials(code) })
 }
 
-export function useLatestEvaluation(code: string) {
+/** The newest evaluation of the stock; under ``policyId`` when the page was opened with one. */
+export function useLatestEvaluation(code: string, policyId?: number | null) {
   return useQuery({
-    queryKey: queryKeys.evaluations.list({ stock_code: code, limit: 1 }),
-    queryFn: () => fetchLatestEvaluation(code),
+    queryKey: queryKeys.evaluations.list(policyId ? { stock_code: code, policy_id: policyId, limit: 1 } : { stock_code: code, limit: 1 }),
+    queryFn: () => fetchLatestEvaluation(code, policyId),
   })
 }
 
