@@ -169,9 +169,12 @@ def rule_text(spec: Mapping[str, Any], lang: str = "ja") -> str:
     return str(spec.get("text") or metric)
 
 
-def verdict_text(spec: Mapping[str, Any], result: Mapping[str, Any], lang: str = "ja") -> str:
-    """The rule and how it fared: "PER（実績）12倍以下 → 16.9倍で不合格（4.9倍超過）"."""
-    rule = rule_text(spec, lang)
+def verdict_text(
+    spec: Mapping[str, Any], result: Mapping[str, Any], lang: str = "ja", *, rule: str | None = None
+) -> str:
+    """The rule and how it fared: "PER（実績）12倍以下 → 16.9倍で不合格（4.9倍超過）". ``rule``: the
+    rule's words when already known (a ranking puts the same rules in words for every hit)."""
+    rule = rule if rule is not None else rule_text(spec, lang)
     passed = result.get("passed")
     value, distance = result.get("value"), result.get("distance")
     metric = str(spec.get("metric", result.get("metric", "")))

@@ -6,6 +6,7 @@ Everything is numpy over the snapshot's columns — no Python loop per stock —
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,11 +18,11 @@ from kabu_trade.analysis.catalog import SCORE_PARTS
 from kabu_trade.analysis.scoring import DEFAULT_PART_POINTS, recommend_array
 from kabu_trade.core.context import AppContext
 from kabu_trade.evaluations.message_templates import PART_LABELS
-from kabu_trade.evaluations.rule_text import verdict_text
+from kabu_trade.evaluations.rule_text import rule_text, verdict_text
 from kabu_trade.policies import service as policies
 from kabu_trade.policies.models import Policy
 from kabu_trade.policies.rule_language import Rule
-from kabu_trade.policies.rules import evaluate_rules, evaluate_rules_frame
+from kabu_trade.policies.rules import evaluate_rules, evaluate_rules_frame, rule_metrics
 from kabu_trade.screener.snapshot import Snapshot, SnapshotCache
 
 SHOWN_METRICS = [
@@ -135,14 +136,19 @@ def tie_break(weights: dict[str, float] | None, lang: str) -> dict[str, Any]:
     return {"parts": parts, "weight": weight, "explanation": explanation}
 
 
-def _failed_rules(rules: Sequence[Rule], row: pd.Series, lang: str) -> list[dict[str, Any]]:
-    """The rules a hit fails (weighted ones: a hit passes every required rule), each in words."""
-    metrics = {name: _num(row.get(name)) for name in {m for rule in rules for m in rule.metrics()}}
+def _failed_rules(
+    rules: Sequence[Rule],
+    specs: Sequence[tuple[dict[str, Any], str]],
+    metrics: dict[str, float | None],
+    lang: str,
+) -> list[dict[str, Any]]:
+    """The rules a hit fails (weighted ones: a hit passes every required rule), each in words.
+    ``specs``: each rule as stored and in words, computed once for the whole ranking."""
     failed = []
-    for rule, result in zip(rules, evaluate_rules(rules, metrics), strict=True):
+    for (spec, words), result in zip(specs, evaluate_rules(rules, metrics), strict=True):
         if result.passed is True:
             continue
-        verdict = result.to_dict()
+        verdict = {"value": result.value, "passed": result.passed, "distance": result.distance}
         failed.append(
             {
                 "rule": result.rule,
@@ -151,10 +157,27 @@ def _failed_rules(rules: Sequence[Rule], row: pd.Series, lang: str) -> list[dict
                 "distance": result.distance,
                 "weight": result.weight,
                 "required": result.required,
-                "text": verdict_text(rule.model_dump(mode="json"), verdict, lang),
+                "text": verdict_text(spec, {**verdict, "threshold": result.threshold}, lang, rule=words),
             }
         )
     return failed
+
+
+def _rule_inputs(rules: Sequence[Rule], shown: pd.DataFrame) -> list[dict[str, float | None]]:
+    """The metrics the rules read, one dict per shown row, read column-wise (NaN = missing, as
+    ``evaluate_rules`` takes it)."""
+    names = rule_metrics(rules)
+    columns = [
+        shown[name].to_numpy(dtype=float, na_value=np.nan).tolist()
+        if name in shown
+        else [math.nan] * len(shown)
+        for name in names
+    ]
+    return (
+        [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+        if names
+        else [{} for _ in range(len(shown))]
+    )
 
 
 def rank(
@@ -186,6 +209,8 @@ def rank(
     if limit is not None:
         index = index[:limit]
     recommendation = recommend_array(buy[index], sell[index], confidence[index])
+    specs = [(spec, rule_text(spec, lang)) for spec in (rule.model_dump(mode="json") for rule in rules)]
+    inputs = _rule_inputs(rules, frame.iloc[index])
     shown = frame.iloc[index]
     items = [
         {
@@ -202,7 +227,7 @@ def rank(
             "as_of": row["as_of"],
             **{name: _num(row.get(name)) for name in SHOWN_METRICS},
             "tie_break_score": round(float(tied[i]), 2),
-            "failed_rules": _failed_rules(rules, row, lang),
+            "failed_rules": _failed_rules(rules, specs, inputs[rank - 1], lang),
         }
         for rank, (i, row_recommendation, (_, row)) in enumerate(
             zip(index, recommendation, shown.iterrows(), strict=True), start=1
