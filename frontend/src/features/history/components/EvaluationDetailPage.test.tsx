@@ -59,7 +59,7 @@ describe('EvaluationDetailPage', () => {
     expect(screen.getByRole('heading', { name: /買いシグナル/ })).toBeInTheDocument()
     const rules = within(screen.getByRole('table')).getAllByRole('row').slice(1)
     expect(rules).toHaveLength(evaluation.rules.length)
-    expect(screen.getByRole('link', { name: '銘柄ページを開く' })).toHaveAttribute('href', '/stocks/5512')
+    expect(screen.getByRole('link', { name: '銘柄ページを開く' })).toHaveAttribute('href', '/stocks/5512?policy=1') // the evaluation's policy kept
     expect(screen.getByRole('link', { name: 'この銘柄の履歴' })).toHaveAttribute('href', '/history?code=5512')
     expect(await screen.findByText('PER（実績）')).toBeInTheDocument()
   })

@@ -107,7 +107,11 @@ function EvaluationDetail({ evaluationId }: { evaluationId: number | null }) {
           <span>{t('detail.trigger', { trigger: triggerLabel(data.trigger) })}</span>
         </p>
         <div className="his-detail__links">
-          <Link className="button button--small" to={`/stocks/${encodeURIComponent(data.stock_code)}`}>
+          {/* The stock page opens under the evaluation's policy (it selects ?policy=N). */}
+          <Link
+            className="button button--small"
+            to={`/stocks/${encodeURIComponent(data.stock_code)}${data.policy_id ? `?policy=${data.policy_id}` : ''}`}
+          >
             {t('detail.openStock')}
           </Link>
           <Link className="button button--small" to={`/history?code=${encodeURIComponent(data.stock_code)}`}>
