@@ -1,17 +1,24 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 
 import pytest
 
+from kabu_trade.core import clock
+from kabu_trade.core.config import Settings
 from kabu_trade.jobs.schedule import next_sync_time
 from kabu_trade.market.calendar import (
     JST,
+    calendar_span,
     is_trading_day,
     last_completed_session,
     market_close_time,
     sessions_between,
 )
+from kabu_trade.market.providers.demo import DemoProvider
+from kabu_trade.market.providers.jquants import JQuantsProvider
 
 
 def test_tse_sessions_skip_weekends_and_holidays() -> None:
@@ -53,3 +60,40 @@ def test_last_completed_session_waits_for_the_close() -> None:
 )
 def test_next_sync_is_after_the_close_on_trading_days(now: datetime, expected: datetime) -> None:
     assert next_sync_time(now, 45) == expected
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[datetime], None]]:
+    """Freeze the market clock at a UTC moment, on a server whose local time zone is behind Tokyo's."""
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+
+    def freeze(moment: datetime) -> None:
+        monkeypatch.setattr(clock, "now_utc", lambda: moment)
+
+    yield freeze
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_today_is_the_tokyo_date_on_a_server_elsewhere(frozen_clock: Callable[[datetime], None]) -> None:
+    frozen_clock(datetime(2026, 12, 1, 16, 0, tzinfo=UTC))  # 2026-12-02 01:00 JST, 08:00 in Los Angeles
+
+    assert clock.tokyo_today() == date(2026, 12, 2)
+    assert Settings(history_start=None).effective_history_start == date(2023, 12, 2)
+    assert JQuantsProvider("key", "standard").coverage() == (date(2016, 12, 2), date(2026, 12, 2))
+    assert DemoProvider(symbols=10).end == date(2026, 12, 2)
+    assert last_completed_session() == date(2026, 12, 1)  # Tuesday's close has passed in Tokyo
+
+
+def test_the_trading_calendar_extends_as_time_passes(frozen_clock: Callable[[datetime], None]) -> None:
+    # A server started today and still running in mid-2028: the calendar must reach beyond the
+    # year ahead it was first built for, or the scheduler finds no next close.
+    assert sessions_between(date(2026, 12, 1), date(2026, 12, 4))  # built for today first
+    frozen_clock(datetime(2028, 6, 1, 0, 0, tzinfo=UTC))
+
+    assert sessions_between(date(2028, 6, 1), date(2028, 6, 2)) == [date(2028, 6, 1), date(2028, 6, 2)]
+    assert next_sync_time(datetime(2028, 6, 1, 17, 0, tzinfo=JST), 45) == datetime(
+        2028, 6, 2, 16, 15, tzinfo=JST
+    )
+    assert calendar_span()[1] >= date(2029, 5, 31)

@@ -17,6 +17,7 @@ from limits import parse_many
 from pydantic import Field, PrivateAttr, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from kabu_trade.core.clock import tokyo_today
 from kabu_trade.core.secret_key import MIN_SECRET_LENGTH, SECRET_KEY_FILE, load_or_create_secret_key
 
 ProviderName = Literal["demo", "csv", "jquants", "yfinance"]
@@ -245,7 +246,7 @@ class Settings(BaseSettings):
     def effective_history_start(self) -> date:
         if self.history_start:
             return self.history_start
-        today = date.today()
+        today = tokyo_today()  # the market's date, not the server's
         return today.replace(year=today.year - 3)
 
 

@@ -26,6 +26,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kabu_trade.core.clock import tokyo_today
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope, utcnow
 from kabu_trade.core.errors import AppError, Conflict, SourceError
@@ -140,7 +141,7 @@ class MarketSync:
         failure: AppError | None = None
         try:
             self._check_sources(purge_other)
-            end = min(until or last_completed_session(), provider_end(self.provider, date.today()))
+            end = min(until or last_completed_session(), provider_end(self.provider, tokyo_today()))
             report.stocks = self._sync_stocks(purge_other)
             self._sync_bars(report, end)
             if self.provider.names_from_prices:

@@ -28,14 +28,15 @@ Fundamentals start one year before ``start`` so a screen on the first session al
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from kabu_trade.market.calendar import JST, sessions_between
+from kabu_trade.core.clock import tokyo_today
+from kabu_trade.market.calendar import sessions_between
 from kabu_trade.market.providers.base import BAR_COLUMNS, FUNDAMENTAL_COLUMNS, MarketDataProvider, conform
 from kabu_trade.market.providers.demo_names import SECTORS, listing
 
@@ -523,7 +524,7 @@ class DemoProvider(MarketDataProvider):
     ) -> None:
         if not MIN_SYMBOLS <= symbols <= MAX_SYMBOLS:
             raise ValueError(f"symbols must be between {MIN_SYMBOLS} and {MAX_SYMBOLS}, got {symbols}")
-        self.end = end if end is not None else datetime.now(JST).date()
+        self.end = end if end is not None else tokyo_today()
         if self.end < start:
             raise ValueError(f"end ({self.end}) is before start ({start})")
         self.symbols, self.start, self.seed = symbols, start, seed

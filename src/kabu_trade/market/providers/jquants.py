@@ -33,8 +33,9 @@ import requests
 import structlog
 from jquantsapi import ClientV2
 
+from kabu_trade.core.clock import tokyo_today
 from kabu_trade.core.errors import InvalidInput, SourceError
-from kabu_trade.market.calendar import JST, sessions_between
+from kabu_trade.market.calendar import sessions_between
 from kabu_trade.market.providers.base import (
     BAR_COLUMNS,
     FUNDAMENTAL_COLUMNS,
@@ -275,7 +276,7 @@ class JQuantsProvider(MarketDataProvider):
                 field="jquants_plan",
             )
         self.plan = plan
-        self._today = today or _today_in_tokyo
+        self._today = today or tokyo_today
         self._session = session or requests.Session()
         limiter = SlidingWindowLimiter(RATE_LIMITS[plan], clock=clock, sleep=sleep)
         gate = RequestGate(limiter, retry or RetryPolicy(), sleep=sleep, plan=plan)
@@ -427,10 +428,6 @@ def _unique(codes: Sequence[str]) -> list[str]:
 def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     non_empty = [f for f in frames if not f.empty]
     return pd.concat(non_empty, ignore_index=True) if non_empty else pd.DataFrame()
-
-
-def _today_in_tokyo() -> date:
-    return datetime.now(JST).date()
 
 
 def _years_before(day: date, years: int) -> date:

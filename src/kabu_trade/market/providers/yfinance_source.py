@@ -36,6 +36,7 @@ import pandas as pd
 import structlog
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from kabu_trade.core.clock import now_in_tokyo
 from kabu_trade.core.errors import InvalidInput, SourceError
 from kabu_trade.market.calendar import JST, last_completed_session, sessions_between
 from kabu_trade.market.providers.base import (
@@ -288,7 +289,7 @@ class YFinanceProvider(MarketDataProvider):
         self._backoff = backoff_seconds
         self._pause = pause_seconds
         self._timeout = timeout_seconds
-        self._clock = clock or (lambda: datetime.now(JST))
+        self._clock = clock or now_in_tokyo
         self._cache_seconds = cache_seconds
         # code → (first day asked, when, parsed chart or the reason it has none). A sync walks the
         # history in 40-day chunks; since every answer runs up to now, the first one serves them all.
