@@ -1,17 +1,17 @@
 import { formatCompact, formatDate, formatDateTime, formatMultiple, formatNumber, formatPct, formatYen, MISSING } from './format'
 
 describe('formatYen', () => {
-  it('writes yen one way in each language: "3,770円" in Japanese, "¥3,770" in English', () => {
-    expect(formatYen(3770, 'ja')).toBe('3,770円')
+  it('writes prices with the half-width ¥ in both languages, as the server’s texts do', () => {
+    expect(formatYen(3770, 'ja')).toBe('¥3,770')
     expect(formatYen(3770, 'en')).toBe('¥3,770')
   })
   it('keeps a tenth of a yen, no more', () => {
-    expect(formatYen(3618.75, 'ja')).toBe('3,618.8円')
+    expect(formatYen(3618.75, 'ja')).toBe('¥3,618.8')
     expect(formatYen(428.11, 'en', { maxFractionDigits: 2 })).toBe('¥428.11')
   })
   it('signs changes', () => {
-    expect(formatYen(-10, 'ja', { signed: true })).toBe('-10円')
-    expect(formatYen(10, 'ja', { signed: true })).toBe('+10円')
+    expect(formatYen(-10, 'ja', { signed: true })).toBe('-¥10')
+    expect(formatYen(10, 'ja', { signed: true })).toBe('+¥10')
     expect(formatYen(10, 'en', { signed: true })).toBe('+¥10')
     expect(formatYen(0, 'en', { signed: true })).toBe('¥0')
   })

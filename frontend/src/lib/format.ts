@@ -39,24 +39,28 @@ export interface YenOptions {
 }
 
 /**
- * Yen, one style per language everywhere in the app: Japanese writes the amount then 円 (as the
- * server's key points and the rule editor do: "3,770円", "3,935.7億円", "1.2兆円"), English the
- * ¥ sign first ("¥3,770", "¥393.6B"). Large amounts keep thousands separators in Japanese units.
+ * Yen, written as the server's texts write it (evaluations/messages.py), so a page never mixes two
+ * styles: prices and changes with the half-width ¥ sign in both languages ("¥3,770", "+¥10"; ICU's
+ * Japanese locale would print a full-width ￥); large amounts in each language's units, grouped:
+ * "3,935.7億円", "1.2兆円" in Japanese, "¥393.6B" in English.
  */
 export function formatYen(value: Value, lang: string, options: YenOptions = {}): string {
   if (missing(value)) return MISSING
   const { signed = false, compact = false, maxFractionDigits = 1 } = options
   const ja = localeOf(lang) === 'ja-JP'
-  const number = numberFormat(lang, {
-    ...(ja ? {} : { style: 'currency', currency: 'JPY' }),
+  const common: Intl.NumberFormatOptions = {
     minimumFractionDigits: 0,
     maximumFractionDigits: maxFractionDigits,
-    notation: compact ? 'compact' : 'standard',
     // compact notation drops grouping by default ("3935.7億"): keep it
     useGrouping: true,
     signDisplay: signed ? 'exceptZero' : 'auto',
-  }).format(value)
-  return ja ? `${number}円` : number
+  }
+  if (ja && compact) return `${numberFormat(lang, { ...common, notation: 'compact' }).format(value)}円`
+  const format = numberFormat(lang, { ...common, style: 'currency', currency: 'JPY', notation: compact ? 'compact' : 'standard' })
+  return format
+    .formatToParts(value)
+    .map((part) => (part.type === 'currency' ? '¥' : part.value))
+    .join('')
 }
 
 export interface PercentOptions {

@@ -63,9 +63,9 @@ describe('EvaluationReasons (recorded evaluation)', () => {
     expect(points[0]).toHaveTextContent('注意')
     expect(points[0]).toHaveTextContent('優先度 高')
     expect(points[0]).toHaveTextContent('方針の必須条件「equity_ratio >= 40」を満たしていません')
-    expect(screen.getByText('3,730円〜3,770円')).toBeInTheDocument()
-    expect(screen.getByText('4,875円')).toBeInTheDocument()
-    expect(screen.getByText('3,190円')).toBeInTheDocument()
+    expect(screen.getByText('¥3,730〜¥3,770')).toBeInTheDocument()
+    expect(screen.getByText('¥4,875')).toBeInTheDocument()
+    expect(screen.getByText('¥3,190')).toBeInTheDocument()
   })
 
   it('uses the heading level it is given', () => {

@@ -63,7 +63,7 @@ describe('WatchlistsSection', () => {
     expect(rows).toHaveLength(2)
     const bank = within(rows[0]!)
     expect(bank.getByRole('link', { name: /8334 光陵銀行/ })).toHaveAttribute('href', '/stocks/8334')
-    expect(rows[0]).toHaveTextContent('3,770円')
+    expect(rows[0]).toHaveTextContent('¥3,770')
     expect(rows[0]).toHaveTextContent('▼下落 0.26%')
     expect(rows[0]).toHaveTextContent('51.0▲上昇 3.4')
     expect(rows[0]).toHaveTextContent('13.2▼下落 1.3')

@@ -44,7 +44,7 @@ describe('ScreenerPage', () => {
 
     const first = screen.getAllByRole('row')[1]!
     expect(first).toHaveTextContent('5512錦特殊鋼鉄鋼 · スタンダード')
-    expect(first).toHaveTextContent('7,740円')
+    expect(first).toHaveTextContent('¥7,740')
     expect(first).toHaveTextContent('▲上昇 6.76%')
     expect(first).toHaveTextContent('11.56倍')
     expect(first).toHaveTextContent('522.1億円')
