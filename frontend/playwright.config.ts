@@ -7,7 +7,16 @@ import { PASSWORD, USER } from './e2e/support'
  * built web app, driven in Debian's Chromium (never a downloaded browser).
  * `npm run e2e` builds nothing: run `npm run build` first (make test does).
  */
-const PORT = Number(process.env.E2E_PORT ?? 8765)
+/** The API's port for the run (E2E_PORT, default 8765): pick another when 8765 is taken. */
+function e2ePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 8765
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) {
+    throw new Error(`E2E_PORT must be a port number from 1024 to 65535, not "${value}"`)
+  }
+  return port
+}
+const PORT = e2ePort(process.env.E2E_PORT)
 const DATA_DIR = resolve(process.env.E2E_DATA_DIR ?? '.e2e-data')
 const KABU = resolve(process.env.KABU_BIN ?? '../.venv/bin/kabu-trade')
 
