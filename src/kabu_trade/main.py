@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from kabu_trade import __version__
 from kabu_trade.auth import service as auth_service
 from kabu_trade.auth.deps import admin_user, current_user
+from kabu_trade.auth.language import account_language
 from kabu_trade.auth.router import auth_router, users_router
 from kabu_trade.core import migrate
 from kabu_trade.core.config import Settings, get_settings
@@ -135,7 +136,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         close_docs(app, DOCS_PATHS)
     if context is not None:
         app.state.context = context
-    install_error_handlers(app)
+    install_error_handlers(app, account_language)
     # Innermost of the middlewares: a 429 still gets the request id, CORS and the other headers.
     app.add_middleware(RateLimitMiddleware)
     if settings.cors_origins:

@@ -49,7 +49,7 @@ async def test_wrong_password_is_401_and_repeated_failures_are_throttled_per_acc
     # Even the right password is refused while the account is throttled.
     blocked = await client.post("/api/v1/auth/token", data={"username": "jiro", "password": TEST_PASSWORD})
     assert blocked.status_code == 429
-    assert "account" in blocked.json()["detail"]
+    assert "アカウント" in blocked.json()["detail"]  # Japanese by default
     assert int(blocked.headers["retry-after"]) > 0
 
 

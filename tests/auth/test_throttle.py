@@ -48,7 +48,7 @@ async def test_parallel_wrong_passwords_cannot_slip_past_the_count(
     # from the last free one up: its wait is a step of the back-off between the first and the cap.
     first, cap = context.settings.login_backoff_seconds, context.settings.login_backoff_max_seconds
     assert first - 10 <= int(blocked.headers["retry-after"]) <= cap
-    assert "account from this address" in blocked.json()["detail"]
+    assert "この接続元からのこのアカウント" in blocked.json()["detail"]  # Japanese by default
 
 
 async def test_a_stranger_cannot_lock_the_owner_out(backend: str, context_factory: ContextFactory) -> None:
@@ -70,7 +70,7 @@ async def test_the_address_cap_holds_across_accounts(backend: str, context_facto
         )
         assert Counter(a.status_code for a in answers) == Counter({401: 6, 429: 9})
         blocked = await post_sign_in(client, "saburo")
-        assert blocked.status_code == 429 and "this address" in blocked.json()["detail"]
+        assert blocked.status_code == 429 and "この接続元の" in blocked.json()["detail"]
         assert int(blocked.headers["retry-after"]) == context.settings.login_window_seconds
     async with client_at(context, VICTIM) as elsewhere:
         assert (await post_sign_in(elsewhere, "saburo")).status_code == 200

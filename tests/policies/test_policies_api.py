@@ -213,7 +213,7 @@ async def test_unknown_score_part_is_named(client: httpx.AsyncClient, auth_heade
         (
             {"type": "compare", "metric": "per", "op": "<", "value": 1, "wieght": 2},
             "rules.0.wieght",
-            "not permitted",
+            "受け付けていません",  # pydantic's own message, in the account's language (ja)
         ),
         ({"type": "between", "metric": "per"}, "rules.0", "unknown rule type 'between'"),
         ({"metric": "per", "op": "<"}, "rules.0", "has no 'type'"),

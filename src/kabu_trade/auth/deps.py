@@ -21,28 +21,36 @@ from kabu_trade.auth.user_cache import SAFE_METHODS, CachedUser, UserCache
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.deps import ContextDep
 from kabu_trade.core.errors import Forbidden, Unauthorized
+from kabu_trade.core.i18n import Text
 from kabu_trade.core.ratelimit import CLAIMS_STATE, GENERATION_STATE
 from kabu_trade.core.token_cache import verified_tokens
 from kabu_trade.core.unit_of_work import defer
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
-_USER_CACHE = "user_cache"
+USER_CACHE_STATE = "user_cache"
 
 
 def _gone() -> Unauthorized:
-    return Unauthorized("The account of this token no longer exists.", headers=_CHALLENGE)
+    return Unauthorized(
+        Text("The account of this token no longer exists.", "このトークンのアカウントは存在しません。"),
+        headers=_CHALLENGE,
+    )
 
 
 def _signed_out() -> Unauthorized:
     return Unauthorized(
-        "This token was signed out (password changed or signed out everywhere); sign in again.",
+        Text(
+            "This token was signed out (password changed or signed out everywhere); sign in again.",
+            "このトークンはサインアウト済みです（パスワードの変更または全端末からのサインアウト）。"
+            "もう一度サインインしてください。",
+        ),
         headers=_CHALLENGE,
     )
 
 
 def _admin_only() -> Forbidden:
-    return Forbidden("Only an administrator may do this.")
+    return Forbidden(Text("Only an administrator may do this.", "この操作は管理者だけが行えます。"))
 
 
 class SignedInUser:
@@ -84,10 +92,10 @@ class SignedInUser:
 def user_cache(request: Request, context: AppContext) -> UserCache:
     """The application's user cache, made on its first request (``KABU_AUTH_CACHE_SECONDS``)."""
     state = request.app.state
-    cache: UserCache | None = getattr(state, _USER_CACHE, None)
+    cache: UserCache | None = getattr(state, USER_CACHE_STATE, None)
     if cache is None:
         cache = UserCache(context.settings.auth_cache_seconds)
-        setattr(state, _USER_CACHE, cache)
+        setattr(state, USER_CACHE_STATE, cache)
     return cache
 
 
@@ -100,7 +108,13 @@ def _verified(request: Request, token: str, context: AppContext) -> tuple[int, i
             payload = verified_tokens.claims(token, context.settings.signing_key())
         return int(payload["sub"]), int(payload["ver"])
     except (jwt.PyJWTError, ValueError, KeyError, TypeError):
-        raise Unauthorized("The token is invalid or expired; sign in again.", headers=_CHALLENGE) from None
+        raise Unauthorized(
+            Text(
+                "The token is invalid or expired; sign in again.",
+                "トークンが無効か期限切れです。もう一度サインインしてください。",
+            ),
+            headers=_CHALLENGE,
+        ) from None
 
 
 def _from_cache(entry: CachedUser, version: int) -> User | None:
@@ -125,7 +139,7 @@ def cached_user(request: Request) -> User | None:
     # As OAuth2PasswordBearer reads it.
     scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
     token = token.strip()
-    cache: UserCache | None = getattr(request.app.state, _USER_CACHE, None)
+    cache: UserCache | None = getattr(request.app.state, USER_CACHE_STATE, None)
     if scheme.lower() != "bearer" or not token or cache is None:
         return None
     state = request.scope.get("state", {})
@@ -149,7 +163,10 @@ async def current_user(
     """The signed-in user: from the user cache when it has a fresh entry for a safe method,
     else a placeholder that the unit of work swaps for the account loaded in the endpoint's hop."""
     if not token:
-        raise Unauthorized("Sign in first: this endpoint needs a bearer token.", headers=_CHALLENGE)
+        raise Unauthorized(
+            Text("Sign in first: this endpoint needs a bearer token.", "先にサインインしてください。"),
+            headers=_CHALLENGE,
+        )
     user_id, version = _verified(request, token, context)
     cache = user_cache(request, context)
     generation: str | None = request.scope.get("state", {}).get(GENERATION_STATE)

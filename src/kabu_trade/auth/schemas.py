@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from kabu_trade.core.security import password_weakness
+from kabu_trade.core.security import assess_password
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.\-]{3,64}$"
 Password = Field(min_length=10, max_length=256, description="at least 10 characters")
@@ -18,10 +18,19 @@ def _strong(password: str | None, info: ValidationInfo) -> str | None:
     if password is None:
         return None
     username = info.data.get("username")
-    weakness = password_weakness(password, [username] if isinstance(username, str) else [])
+    weakness = assess_password(password, [username] if isinstance(username, str) else [])
     if weakness:
-        # A custom error keeps pydantic's "Value error, " prefix out of the message shown to people.
-        raise PydanticCustomError("weak_password", weakness)
+        # A custom error keeps pydantic's "Value error, " prefix out of the message shown to people;
+        # its context is what the Japanese message is made of (core/validation_i18n.py).
+        raise PydanticCustomError(
+            "weak_password",
+            weakness.message.replace("{", "{{").replace("}", "}}"),
+            {
+                "warning": weakness.warning,
+                "suggestions": list(weakness.suggestions),
+                "user_input": weakness.user_input,
+            },
+        )
     return password
 
 

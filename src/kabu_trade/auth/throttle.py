@@ -28,6 +28,9 @@ from dataclasses import dataclass, field
 from kabu_trade.core.cache import Cache
 from kabu_trade.core.config import Settings
 from kabu_trade.core.errors import TooManyRequests
+from kabu_trade.core.i18n import Text
+
+_WHO_JA = {"this account from this address": "この接続元からのこのアカウント", "this address": "この接続元"}
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,12 @@ class LoginThrottle:
     def _refuse(self, seconds: int, what: str) -> None:
         minutes = max(1, math.ceil(seconds / 60))
         wait = f"{seconds} seconds" if seconds < 120 else f"{minutes} minutes"
+        wait_ja = f"{seconds}秒" if seconds < 120 else f"{minutes}分"
+        what_ja = _WHO_JA.get(what, what)
         raise TooManyRequests(
-            f"Too many failed sign-ins for {what}; try again in {wait}.",
+            Text(
+                f"Too many failed sign-ins for {what}; try again in {wait}.",
+                f"{what_ja}のサインイン失敗が多すぎます。{wait_ja}後にもう一度お試しください。",
+            ),
             headers={"Retry-After": str(max(1, seconds))},
         )

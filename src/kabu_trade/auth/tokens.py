@@ -22,6 +22,7 @@ from kabu_trade.core import security
 from kabu_trade.core.config import Settings
 from kabu_trade.core.db import session_scope, utcnow
 from kabu_trade.core.errors import Unauthorized
+from kabu_trade.core.i18n import Text
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
@@ -71,7 +72,13 @@ def rotate(sessions: sessionmaker[Session], refresh_token: str, settings: Settin
             if row is not None and row.used_at is not None and row.revoked_at is None:
                 # Used before: one of the two holders is not the user. Sign that chain out.
                 repository.revoke_refresh_family(session, row.family, now)
-    raise Unauthorized("The refresh token is invalid, expired or revoked; sign in again.", headers=_CHALLENGE)
+    raise Unauthorized(
+        Text(
+            "The refresh token is invalid, expired or revoked; sign in again.",
+            "リフレッシュトークンが無効か、期限切れか、取り消されています。もう一度サインインしてください。",
+        ),
+        headers=_CHALLENGE,
+    )
 
 
 def sign_out(sessions: sessionmaker[Session], refresh_token: str) -> None:

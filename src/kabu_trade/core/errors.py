@@ -2,11 +2,18 @@
 
 :class:`ErrorBody` is that shape as a schema: the OpenAPI document (``core/openapi.py``) names it
 for every error status, so it must stay exactly what :func:`error_body` builds.
+
+``detail`` and each ``errors[].message`` are in the request's language (``core/i18n.py``): the
+account's saved language when the request is signed in, else ``Accept-Language``, else Japanese.
+An ``AppError`` made from a :class:`~kabu_trade.core.i18n.Text` is shown in either language; one
+made from a plain string (not translated yet) is shown as written.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
 import structlog
@@ -19,6 +26,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from kabu_trade.core import validation_i18n
+from kabu_trade.core.i18n import Lang, Text, as_language, negotiate
+
 log = structlog.get_logger(__name__)
 # How long a client should wait before retrying when the database is away: a restart or a
 # fail-over is back within seconds, and pre-ping replaces the dead pooled connections.
@@ -29,11 +39,18 @@ class AppError(Exception):
     status_code = 400
     error = "bad_request"
 
-    def __init__(self, detail: str, *, field: str | None = None, headers: dict[str, str] | None = None):
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(
+        self, detail: str | Text, *, field: str | None = None, headers: dict[str, str] | None = None
+    ):
+        self.text = detail if isinstance(detail, Text) else None
+        # English for logs, the CLI and callers that read ``detail``.
+        self.detail = detail.en if isinstance(detail, Text) else detail
+        super().__init__(self.detail)
         self.field = field
         self.headers = headers
+
+    def message(self, lang: Lang) -> str:
+        return self.text.get(lang) if self.text else self.detail
 
 
 class InvalidInput(AppError):
@@ -91,10 +108,11 @@ class ErrorItem(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    """Every error answer of the API."""
+    """Every error answer of the API. ``detail`` and ``errors[].message`` are in Japanese or English:
+    the signed-in account's language, else ``Accept-Language``, else Japanese."""
 
     error: str = Field(description="machine-readable kind, e.g. not_found, validation_error")
-    detail: str = Field(description="human-readable explanation")
+    detail: str = Field(description="human-readable explanation, in the request's language")
     field: str | None = Field(description="the parameter or body field at fault, when there is one")
     errors: list[ErrorItem] | None = Field(
         default=None, description="422 only: every invalid value, not only the first"
@@ -106,20 +124,90 @@ def error_body(error: str, detail: str, field: str | None = None, **extra: Any) 
     return {"error": error, "detail": detail, "field": field, **extra}
 
 
-def _integrity_detail(exc: IntegrityError) -> tuple[str, str | None]:
+def _integrity_detail(exc: IntegrityError) -> tuple[Text, str | None]:
     """Name what collided, as far as the driver tells (PostgreSQL's SQLSTATE / SQLite's text)."""
     orig = exc.orig
     sqlstate = getattr(orig, "sqlstate", None)
     message = str(orig)
     if sqlstate == "23505" or "UNIQUE constraint failed" in message:
         return (
-            "Another request just created the same thing (a duplicate name or entry); nothing was "
-            "saved. Choose another name, or read the existing one.",
+            MESSAGES["duplicate"],
             next((f for f in ("username", "name") if re.search(rf"\b{f}\b", message)), None),
         )
     if sqlstate == "23503" or "FOREIGN KEY constraint failed" in message:
-        return "Something this refers to was just deleted by another request; nothing was saved.", None
-    return "The change conflicts with the stored data; nothing was saved.", None
+        return MESSAGES["reference_gone"], None
+    return MESSAGES["conflict"], None
+
+
+MESSAGES: dict[str, Text] = {
+    "duplicate": Text(
+        "Another request just created the same thing (a duplicate name or entry); nothing was "
+        "saved. Choose another name, or read the existing one.",
+        "同じものが別の操作で先に作成されました（名前や項目の重複）。保存していません。"
+        "別の名前にするか、既存のものを開いてください。",
+    ),
+    "reference_gone": Text(
+        "Something this refers to was just deleted by another request; nothing was saved.",
+        "参照先が別の操作で削除されました。保存していません。",
+    ),
+    "conflict": Text(
+        "The change conflicts with the stored data; nothing was saved.",
+        "保存済みのデータと矛盾するため、保存していません。",
+    ),
+    "database_unavailable": Text(
+        "The database is unavailable at the moment; nothing was changed. Try again shortly.",
+        "データベースに接続できません。何も変更していません。しばらくしてからもう一度お試しください。",
+    ),
+    "nul_character": Text(
+        "A value cannot be stored: text may not contain NUL (\\x00) characters.",
+        "保存できない値があります: 文字列に NUL 文字（\\x00）は使えません。",
+    ),
+    "out_of_range": Text(
+        "A value is out of the range the database can store.",
+        "データベースに保存できる範囲を超えた値があります。",
+    ),
+    "internal": Text(
+        "An unexpected error occurred (request id {rid}).",
+        "予期しないエラーが発生しました（リクエストID {rid}）。",
+    ),
+    "validation": Text("invalid value", "入力内容に誤りがあります。"),
+}
+# Starlette's own HTTPExceptions (no route, wrong method, …) carry the status phrase as detail.
+HTTP_MESSAGES: dict[int, Text] = {
+    401: Text("Not authenticated.", "サインインしてください。"),
+    403: Text("Forbidden.", "この操作は許可されていません。"),
+    404: Text("Not Found", "見つかりません。"),
+    405: Text("Method Not Allowed", "このメソッドは使えません。"),
+    413: Text("Request body too large.", "リクエストの本文が大きすぎます。"),
+}
+
+#: The saved language of the account that signed the request, or None (not signed in, unknown):
+#: given by the app (``auth/language.py``), so that core knows nothing of accounts.
+AccountLanguage = Callable[[Request], Awaitable[str | None]]
+LANGUAGE_STATE = "language"
+
+
+async def request_language(request: Request, account: AccountLanguage | None = None) -> Lang:
+    """The language of this request's messages: the account's, else ``Accept-Language``, else ja."""
+    known = getattr(request.state, LANGUAGE_STATE, None)
+    if known is not None:
+        return as_language(known)
+    found = None
+    if account is not None:
+        try:
+            found = await account(request)
+        except Exception:  # the message is what matters: never fail an error answer over its language
+            log.warning("error_language_unknown", path=request.url.path, exc_info=True)
+    lang = as_language(found) if found else negotiate(request.headers.get("accept-language"))
+    request.state.language = lang
+    return lang
+
+
+def _answer(
+    body: dict[str, Any], status: int, lang: Lang, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    # Content-Language says which language detail and messages are in (RFC 9110 §8.5).
+    return JSONResponse(body, status_code=status, headers={**(headers or {}), "Content-Language": lang})
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -140,27 +228,35 @@ def _request_id(request: Request) -> str | None:
     return getattr(request.state, "request_id", None)
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, account_language: AccountLanguage | None = None) -> None:
+    async def language(request: Request) -> Lang:
+        return await request_language(request, account_language)
+
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
-        return JSONResponse(
-            error_body(exc.error, exc.detail, exc.field), status_code=exc.status_code, headers=exc.headers
+        lang = await language(request)
+        return _answer(
+            error_body(exc.error, exc.message(lang), exc.field), exc.status_code, lang, exc.headers
         )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        lang = await language(request)
         errors = exc.errors()
-        first = errors[0] if errors else {}
-        loc = [str(p) for p in first.get("loc", ())]
-        field = ".".join(loc[1:]) if len(loc) > 1 else (loc[0] if loc else None)
-        detail = f"{field}: {first.get('msg', 'invalid value')}" if field else str(first.get("msg"))
-        issues = [
-            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg")} for e in errors
-        ]
-        return JSONResponse(error_body("validation_error", detail, field, errors=issues), status_code=422)
+        issues = []
+        detail = MESSAGES["validation"].get(lang)
+        for position, error in enumerate(errors):
+            path = validation_i18n.field_path(error.get("loc", ()))
+            text, names_field = validation_i18n.message(error, lang)
+            issues.append({"field": path, "message": text})
+            if position == 0:
+                detail = text if names_field or not path else f"{path}: {text}"
+        field = issues[0]["field"] or None if issues else None
+        return _answer(error_body("validation_error", detail, field, errors=issues), 422, lang)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        lang = await language(request)
         name = {
             401: "unauthorized",
             404: "not_found",
@@ -170,19 +266,25 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(_allowed_methods(request))
-        return JSONResponse(error_body(name, str(exc.detail)), status_code=exc.status_code, headers=headers)
+        detail = str(exc.detail)
+        text = getattr(exc, "text", None)
+        if isinstance(text, Text):
+            detail = text.get(lang)
+        elif exc.status_code in HTTP_MESSAGES and detail == HTTPStatus(exc.status_code).phrase:
+            detail = HTTP_MESSAGES[exc.status_code].get(lang)
+        return _answer(error_body(name, detail), exc.status_code, lang, headers)
 
     async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
         # Nothing was acknowledged: the unit of work commits before any 2xx is sent, so a write
         # that meets a dead connection is rolled back and the client is told to retry.
         log.warning("database_unavailable", path=request.url.path, error=type(exc).__name__)
-        return JSONResponse(
-            error_body(
-                ServiceUnavailable.error,
-                "The database is unavailable at the moment; nothing was changed. Try again shortly.",
-            ),
-            status_code=503,
-            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        # Not the account's language: that would ask the database that just failed.
+        lang = await request_language(request)
+        return _answer(
+            error_body(ServiceUnavailable.error, MESSAGES["database_unavailable"].get(lang)),
+            503,
+            lang,
+            {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
         )
 
     @app.exception_handler(OperationalError)
@@ -197,21 +299,19 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
         # Two requests raced past the service's own check (e.g. two watchlists of one name created
         # at once): the constraint held and the loser is told so, not given a 500.
-        detail, field = _integrity_detail(exc)
+        text, field = _integrity_detail(exc)
         log.info("integrity_conflict", path=request.url.path, error=str(exc.orig)[:200])
-        return JSONResponse(error_body(Conflict.error, detail, field), status_code=409)
+        lang = await language(request)
+        return _answer(error_body(Conflict.error, text.get(lang), field), 409, lang)
 
     @app.exception_handler(DataError)
     async def _data(request: Request, exc: DataError) -> JSONResponse:
         # A value that passed validation but that the database cannot store: PostgreSQL refuses
         # NUL characters in text, which SQLite and JSON Schema accept. Nothing was written.
         log.info("data_refused", path=request.url.path, error=str(exc.orig)[:200])
-        detail = (
-            "A value cannot be stored: text may not contain NUL (\\x00) characters."
-            if "NUL" in str(exc.orig)
-            else "A value is out of the range the database can store."
-        )
-        return JSONResponse(error_body(InvalidInput.error, detail), status_code=400)
+        text = MESSAGES["nul_character" if "NUL" in str(exc.orig) else "out_of_range"]
+        lang = await language(request)
+        return _answer(error_body(InvalidInput.error, text.get(lang)), 400, lang)
 
     @app.exception_handler(DBAPIError)
     async def _dbapi(request: Request, exc: DBAPIError) -> JSONResponse:
@@ -226,8 +326,7 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = dict(getattr(request.state, SECURITY_HEADERS_STATE, None) or ())
         if rid:
             headers["X-Request-ID"] = rid
-        return JSONResponse(
-            error_body("internal_error", f"An unexpected error occurred (request id {rid}).", request_id=rid),
-            status_code=500,
-            headers=headers,
-        )
+        # The header's language only: the request may have failed on the database.
+        lang = await request_language(request)
+        text = MESSAGES["internal"].format(rid=rid)
+        return _answer(error_body("internal_error", text.get(lang), request_id=rid), 500, lang, headers)
