@@ -45,6 +45,11 @@ def test_the_rule_and_its_verdict_in_the_rule_editors_words() -> None:
         {"type": "compare", "metric": "roe", "op": ">=", "value": 8}, {"passed": None}, "ja"
     )
     assert missing == "ROE8%以上 → ROEのデータがなく判定不可"
+    turnover = {"type": "compare", "metric": "turnover_avg_20", "op": ">=", "value": 5e7}
+    assert rule_text(turnover, "ja") == "平均売買代金（20日）5,000万円以上"
+    assert rule_text(turnover, "en") == "Average daily turnover (20 days) ≥ ¥50M"
+    close = {"type": "compare", "metric": "close", "op": ">=", "value": 1000}
+    assert rule_text(close, "ja") == "終値（調整後）¥1,000以上"
 
 
 def test_the_servers_words_equal_the_web_apps_table() -> None:

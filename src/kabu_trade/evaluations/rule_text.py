@@ -88,14 +88,14 @@ def _grouped(number: float, decimals: int) -> str:
 
 
 def _yen(number: float, lang: str) -> str:
-    """3,770円 / 5,000万円 / 4.3億円 (ja, the rule editor's unit), ¥3,770 / ¥50M / ¥4.3B (en)."""
+    """¥3,770 in both languages, as the web app writes prices; large amounts grouped as the web app's
+    compact yen: 5,000万円 / 4.3億円 (ja), ¥50M / ¥4.3B (en)."""
     sign, size = (MINUS if number < 0 else ""), abs(number)
     if lang == "ja":
         if size >= 1e8:
             return f"{sign}{_grouped(size / 1e8, 1)}億円"
         if size >= 1e6:
             return f"{sign}{_grouped(size / 1e4, 0)}万円"
-        return f"{sign}{_grouped(size, 0 if size >= 1000 else 1)}円"
     if size >= 1e9:
         return f"{sign}¥{_grouped(size / 1e9, 1)}B"
     if size >= 1e6:
@@ -104,7 +104,7 @@ def _yen(number: float, lang: str) -> str:
 
 
 def quantity(metric: str, value: float | None, lang: str, *, decimals: int | None = None) -> str:
-    """A value of ``metric`` with its unit: 16.9倍 / 16.9x, 4.5%, 2,280円 / ¥2,280, 3日 / 3 days."""
+    """A value of ``metric`` with its unit: 16.9倍 / 16.9x, 4.5%, ¥2,280, 3日 / 3 days."""
     if value is None or not math.isfinite(float(value)):
         return "—"
     number = float(value)
