@@ -416,6 +416,7 @@ def _load_process(spec: dict[str, Any], queue: multiprocessing.Queue[Any]) -> No
         work = Workload(spec["base_url"], identities, [s["code"] for s in listed["items"]])
         # Warm up: caches filled, the screener's snapshot loaded, connections made.
         await closed_loop(work, 4, spec["warmup"], seed=99)
+        queue.put(("ready", None))  # signed in and warmed up: the measured phases start now
         out = []
         for phase in spec["phases"]:
             if phase["kind"] == "closed":
@@ -449,6 +450,8 @@ def run_load(stack: Stack, users: int, phases: list[dict[str, Any]], warmup: flo
                 payload["server_rss_mb"] = round(server_rss_mb(stack), 1)
                 results.append(payload)
                 print(_line(payload), flush=True)
+            elif kind == "ready":
+                continue
             elif kind == "error":
                 raise SystemExit(f"load generator failed: {payload}")
             else:

@@ -85,7 +85,7 @@ class Samples:
 class Stack:
     """The compose project in a folder laid out like the host's /opt/kabu-trade."""
 
-    def __init__(self, engine: str, port: int, symbols: int, years: int) -> None:
+    def __init__(self, engine: str, port: int, symbols: int, years: int, extra: dict[str, str]) -> None:
         self.engine = engine
         self.port = port
         self.folder = Path(tempfile.mkdtemp(prefix="kabu-bench-stack-"))
@@ -103,6 +103,7 @@ class Stack:
             "KABU_DEMO_START": today.replace(year=today.year - years).isoformat(),
             "KABU_LOG_LEVEL": "WARNING",
             **{variable: image for variable, (image, _) in STANDINS.items()},
+            **extra,
         }
         (self.folder / ".env").write_text("".join(f"{k}={v}\n" for k, v in settings.items()))
         self.base_url = f"http://127.0.0.1:{port}"
@@ -245,6 +246,13 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("--port", type=int, default=18020)
     parser.add_argument("--engine", default="podman", choices=["podman", "docker"])
     parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="another setting in .env (repeatable)",
+    )
+    parser.add_argument(
         "--load-timeout", type=float, default=1800, help="most seconds the first load may take"
     )
     args = parser.parse_args(list(argv))
@@ -254,10 +262,11 @@ def main(argv: Sequence[str] = ()) -> None:
         print(f"stack: skipped, {missing}")
         return
     build_standins(args.engine)
-    stack = Stack(args.engine, args.port, args.symbols, args.years)
+    extra = dict(item.split("=", 1) for item in args.env)
+    stack = Stack(args.engine, args.port, args.symbols, args.years, extra)
     samples, stop = Samples(), threading.Event()
     sampler = threading.Thread(target=sample_forever, args=(stack, samples, stop), daemon=True)
-    label = f"{args.symbols} symbols × {args.years} years"
+    label = f"{args.symbols} symbols × {args.years} years" + "".join(f", {k}={v}" for k, v in extra.items())
     try:
         print(
             f"stack: {PROJECT} up on {stack.base_url} ({label}, PostgreSQL in the local profile)", flush=True
@@ -271,7 +280,7 @@ def main(argv: Sequence[str] = ()) -> None:
         time.sleep(5)  # the sampler catches the API at rest before the load
         before = samples.mark()
         load_phase = [{"kind": "closed", "clients": args.clients, "seconds": args.seconds}]
-        results = _run_load(stack.base_url, args.users, load_phase)
+        results, traffic = _run_load(stack.base_url, args.users, load_phase, samples)
         after = samples.mark()
         time.sleep(5)  # at rest again: the steady figure
     finally:
@@ -281,17 +290,25 @@ def main(argv: Sequence[str] = ()) -> None:
     for r in results:
         print(load._line({**r, "server_rss_mb": samples.peak("api", before)}), flush=True)
     api_steady = samples.median("api", after)
-    api_peak = samples.peak("api", before)
+    api_peak = samples.peak("api", traffic)
+    sign_in_peak = max(samples.values["api"][before["api"] : traffic["api"]], default=0.0)
     redis_peak = samples.peak("redis")
     worker_sync_peak = max(samples.values["worker"][: sync_mark["worker"]], default=0.0)
     pair = api_peak + redis_peak
     rows = [
         ("api, steady after the load", api_steady, BUDGET_MB["api"]),
-        ("api, peak during the load", api_peak, BUDGET_MB["api"]),
+        ("api, peak during the mixed traffic", api_peak, BUDGET_MB["api"]),
+        (f"api, peak while {args.users} accounts signed in (argon2id)", sign_in_peak, None),
         ("redis, peak", redis_peak, None),
         ("api + redis (peaks)", pair, BUDGET_MB["api+redis"]),
         ("worker, peak during the first load (the daily sync's share)", worker_sync_peak, None),
-        ("api + redis + worker's peak (a sync day)", pair + worker_sync_peak, None),
+        ("worker, at rest after it", samples.median("worker", after), None),
+        (
+            "api steady + redis + worker's peak (a sync day; issue 8's stack)",
+            api_steady + redis_peak + worker_sync_peak,
+            600,
+        ),
+        ("api + redis + worker's peak, all peaks at once", pair + worker_sync_peak, None),
     ]
     print(f"\nstack memory, {label}, {args.clients} clients × {args.seconds:.0f} s ({machine_load()}):")
     for name, value, budget in rows:
@@ -303,8 +320,11 @@ def main(argv: Sequence[str] = ()) -> None:
     print(f"  requests {sum(r['requests'] for r in results)}, server errors and time-outs {errors}")
 
 
-def _run_load(base_url: str, users: int, phases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``bench load``'s generator in its own process, against the published port."""
+def _run_load(
+    base_url: str, users: int, phases: list[dict[str, Any]], samples: Samples
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """``bench load``'s generator in its own process, against the published port; returns its
+    phases and the sample mark where the mixed traffic began (after the sign-ins and warm-up)."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
@@ -313,14 +333,17 @@ def _run_load(base_url: str, users: int, phases: list[dict[str, Any]]) -> list[d
     process = context.Process(target=load._load_process, args=(spec, queue))
     process.start()
     results: list[dict[str, Any]] = []
+    traffic = samples.mark()
     try:
         while True:
             kind, payload = queue.get(timeout=sum(float(p["seconds"]) for p in phases) + 600)
             if kind == "phase":
                 results.append(payload)
+            elif kind == "ready":
+                traffic = samples.mark()
             elif kind == "error":
                 raise SystemExit(f"stack: load generator failed: {payload}")
             else:
-                return results
+                return results, traffic
     finally:
         process.join(timeout=30)
