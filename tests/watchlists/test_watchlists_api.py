@@ -89,3 +89,20 @@ async def test_batch_evaluates_each_item_once_per_data_date_and_shows_changes(
     await client.post("/api/v1/evaluations", json={"stock_code": codes[0]}, headers=auth_headers)
     view = (await client.get(f"/api/v1/watchlists/{wid}", headers=auth_headers)).json()
     assert view["items"][0]["latest"]["buy_change"] == 0.0
+
+
+async def test_evaluate_now_names_what_it_skipped(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
+) -> None:
+    """ "Evaluate now" says which stocks it left out as already evaluated (same data, same policy
+    version), so the web app can say why nothing new appeared."""
+    a, b = _codes(context, 2)
+    wid = (
+        await client.post("/api/v1/watchlists", json={"name": "今", "codes": [a, b]}, headers=auth_headers)
+    ).json()["id"]
+    first = await client.post(f"/api/v1/watchlists/{wid}/evaluate", headers=auth_headers)
+    assert first.status_code == 200, first.text
+    assert first.json() == {"evaluated": 2, "skipped": 0, "skipped_codes": [], "failed": []}
+    again = (await client.post(f"/api/v1/watchlists/{wid}/evaluate", headers=auth_headers)).json()
+    assert again["evaluated"] == 0 and again["skipped"] == 2
+    assert sorted(again["skipped_codes"]) == sorted([a, b])

@@ -76,4 +76,7 @@ class WatchlistList(BaseModel):
 class BatchResult(BaseModel):
     evaluated: int
     skipped: int = Field(description="already evaluated on the same data and policy version")
-    failed: list[str]
+    skipped_codes: list[str] = Field(
+        default_factory=list, description="the codes skipped, as already evaluated (see skipped)"
+    )
+    failed: list[str] = Field(description="codes with no data to evaluate (no prices or metrics)")

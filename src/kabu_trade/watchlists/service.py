@@ -154,7 +154,7 @@ def evaluate_watchlist(session: Session, watchlist: Watchlist, trigger: str = "w
         if watchlist.policy_id is not None
         else None
     )
-    evaluated, skipped, failed = 0, 0, []
+    evaluated, skipped, failed = 0, [], []
     for item in repository.items(session, watchlist.id):
         metrics = analysis.get_metrics(session, item.code)
         if metrics is None:
@@ -168,11 +168,11 @@ def evaluate_watchlist(session: Session, watchlist: Watchlist, trigger: str = "w
             policy.version if policy else None,
             metrics.as_of,
         ):
-            skipped += 1
+            skipped.append(item.code)
             continue
         evaluate_stock(session, watchlist.owner_id, item.code, trigger=trigger, policy=policy)
         evaluated += 1
-    return {"evaluated": evaluated, "skipped": skipped, "failed": failed}
+    return {"evaluated": evaluated, "skipped": len(skipped), "skipped_codes": skipped, "failed": failed}
 
 
 def evaluate_all_watchlists(sessions: sessionmaker[Session]) -> dict[str, int]:

@@ -38,7 +38,8 @@ const ja = {
   },
   evaluate: {
     evaluated: '{{n}} 銘柄を評価しました。',
-    skipped: '{{n}} 銘柄は最新のデータ・同じ方針で評価済みのため省略しました（次の同期で新しいデータが入ると再評価します）。',
+    skipped: '{{codes}} は最新のデータ・同じ方針で評価済みのため省略しました（次の同期で新しいデータが入ると再評価します）。',
+    skippedCount: '{{n}} 銘柄は最新のデータ・同じ方針で評価済みのため省略しました（次の同期で新しいデータが入ると再評価します）。',
     failed: '{{codes}} はデータがないため評価できませんでした。',
   },
 }
@@ -79,9 +80,11 @@ const en: typeof ja = {
     deleted: 'Deleted “{{name}}”',
   },
   evaluate: {
-    evaluated: 'Evaluated {{n}} stocks.',
+    evaluated: '{{n}} evaluated.',
     skipped:
-      '{{n}} skipped: already evaluated on the latest data under the same policy (they are evaluated again when a sync brings new data).',
+      'Skipped {{codes}}: already evaluated on the latest data under the same policy (they are evaluated again when a sync brings new data).',
+    skippedCount:
+      'Skipped {{n}}: already evaluated on the latest data under the same policy (they are evaluated again when a sync brings new data).',
     failed: 'No data to evaluate {{codes}}.',
   },
 }

@@ -622,7 +622,15 @@ export interface components {
              * @description already evaluated on the same data and policy version
              */
             skipped: number;
-            /** Failed */
+            /**
+             * Skipped Codes
+             * @description the codes skipped, as already evaluated (see skipped)
+             */
+            skipped_codes?: string[];
+            /**
+             * Failed
+             * @description codes with no data to evaluate (no prices or metrics)
+             */
             failed: string[];
         };
         /** Body_sign_in_api_v1_auth_token_post */

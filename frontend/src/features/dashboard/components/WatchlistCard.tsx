@@ -16,13 +16,24 @@ import { WatchlistEditor } from './WatchlistEditor'
 
 const ROW_HEIGHT = 49
 
-/** What "evaluate now" did, and why it left some out (the API's counts and failed codes). */
-function batchText(result: BatchResult, t: WatchlistT, list: string): string {
+/**
+ * What "evaluate now" did, and why it left some out: which were already evaluated on the same data
+ * and policy version, and which have no data. Japanese sentences run on; English ones take a space.
+ */
+function batchText(result: BatchResult, t: WatchlistT, en: boolean): string {
+  const list = (codes: string[]) => codes.join(en ? ', ' : '、')
+  const skipped = result.skipped_codes ?? []
   return [
-    t('evaluate.evaluated', { n: result.evaluated }),
-    result.skipped ? t('evaluate.skipped', { n: result.skipped }) : '',
-    result.failed.length ? t('evaluate.failed', { codes: result.failed.join(list) }) : '',
-  ].join('')
+    result.evaluated || (!result.skipped && !result.failed.length) ? t('evaluate.evaluated', { n: result.evaluated }) : '',
+    skipped.length
+      ? t('evaluate.skipped', { codes: list(skipped) })
+      : result.skipped
+        ? t('evaluate.skippedCount', { n: result.skipped })
+        : '',
+    result.failed.length ? t('evaluate.failed', { codes: list(result.failed) }) : '',
+  ]
+    .filter(Boolean)
+    .join(en ? ' ' : '')
 }
 
 interface Props {
@@ -45,7 +56,6 @@ export function WatchlistCard({ summary, onDeleted }: Props) {
   const rows = Math.max(summary.size, 1)
   const policyName =
     summary.policy_id === null ? null : (policies.data?.items.find((p) => p.id === summary.policy_id)?.name ?? null)
-  const listSeparator = fmt.lang.startsWith('en') ? ', ' : '、'
 
   return (
     <Card
@@ -81,7 +91,7 @@ export function WatchlistCard({ summary, onDeleted }: Props) {
       {policyName ? <p className="muted wl-policy">{w('policy.current', { name: policyName })}</p> : null}
       {editing ? <WatchlistEditor summary={summary} onDeleted={onDeleted} /> : null}
       <p className="card__status" role="status">
-        {evaluate.data ? batchText(evaluate.data, w, listSeparator) : (removed ?? '')}
+        {evaluate.data ? batchText(evaluate.data, w, fmt.lang.startsWith('en')) : (removed ?? '')}
       </p>
       {evaluate.isError ? <ErrorMessage error={evaluate.error} compact /> : null}
       {removeItem.isError ? <ErrorMessage error={removeItem.error} compact /> : null}

@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
+import i18n from '@/lib/i18n'
 import { mockApi, type RecordedCall } from '@/test/fetchMock'
 import { renderWithProviders } from '@/test/render'
 import { WatchlistsSection } from './WatchlistsSection'
@@ -93,7 +94,7 @@ function mockWatchlists(initial: List[]) {
     {
       method: 'POST',
       path: /^\/api\/v1\/watchlists\/\d+\/evaluate$/,
-      body: { evaluated: 1, skipped: 2, failed: ['1356'] },
+      body: { evaluated: 1, skipped: 2, skipped_codes: ['8334', '8363'], failed: ['1356'] },
     },
   ])
   return mock
@@ -198,7 +199,18 @@ describe('watchlist management on the dashboard', () => {
     await userEvent.click(within(card).getByRole('button', { name: '今すぐ評価' }))
     const status = await within(card).findByText(/1 銘柄を評価しました/)
     expect(status).toHaveTextContent(
-      '1 銘柄を評価しました。2 銘柄は最新のデータ・同じ方針で評価済みのため省略しました（次の同期で新しいデータが入ると再評価します）。1356 はデータがないため評価できませんでした。',
+      '1 銘柄を評価しました。8334、8363 は最新のデータ・同じ方針で評価済みのため省略しました（次の同期で新しいデータが入ると再評価します）。1356 はデータがないため評価できませんでした。',
+    )
+  })
+
+  it('says it in English too, sentence by sentence', async () => {
+    mockWatchlists([bank])
+    await i18n.changeLanguage('en')
+    renderWithProviders(<WatchlistsSection />)
+    const card = await screen.findByRole('region', { name: '高配当候補' })
+    await userEvent.click(within(card).getByRole('button', { name: 'Evaluate now' }))
+    expect(await within(card).findByText(/Skipped/)).toHaveTextContent(
+      '1 evaluated. Skipped 8334, 8363: already evaluated on the latest data under the same policy (they are evaluated again when a sync brings new data). No data to evaluate 1356.',
     )
   })
 })
