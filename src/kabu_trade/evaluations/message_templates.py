@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from kabu_trade.analysis.signals import LOSS_MESSAGES
+
 LANGUAGES = ("ja", "en")
 
 PART_LABELS: dict[str, tuple[str, str]] = {
@@ -439,6 +441,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "RSI(14) = {value:num}: extremely oversold; wait for the fall to stop",
     ),
 }
+# A loss judged as a negative (EPS ≤ 0): its words live beside the signals that raise it.
+_PAIRS |= LOSS_MESSAGES
 TEMPLATES: dict[str, dict[str, str]] = {
     lang: {key: pair[i] for key, pair in _PAIRS.items()} for i, lang in enumerate(LANGUAGES)
 }
