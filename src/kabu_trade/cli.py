@@ -243,7 +243,25 @@ def sync(
         ),
     ] = False,
 ) -> None:
-    """Fetch what is missing from the data source: incremental, idempotent and resumable."""
+    """Fetch what is missing from the data source: incremental, idempotent and resumable.
+
+    CSV files (--source csv): UTF-8 or Shift_JIS, comma-separated, one header row; English or the
+    usual Japanese headers (日付, 始値, 銘柄コード …). Codes are 4 characters (7203, 130A); dates
+    YYYY-MM-DD or YYYY/MM/DD. A file with any bad row imports nothing and lists the rows.
+
+    \b
+    --bars (required)  code,date,open,high,low,close,volume[,turnover,adj_factor]
+        one row per stock and TSE trading day, prices as traded; adj_factor is the split factor
+        taking effect that day (0.5 on the ex-date of a 1:2 split, else 1.0).
+        Example: examples/prices.csv
+    --fundamentals     code,disclosed_date,period_type,period_end[,sales,operating_profit,
+        net_income,eps,forecast_eps,bps,dps,forecast_dps,equity,total_assets,
+        shares_outstanding]; period_type 1Q|2Q|3Q|FY, amounts in yen.
+        Example: examples/fundamentals.csv
+    --stocks           code,name[,name_kana,name_en,sector_code,sector_name,market,lot_size]
+        market prime|standard|growth|other (or プライム…); re-importing updates names and markets.
+        Example: examples/stocks.csv
+    """
     end = _parse_date(until, "--until") if until else None
     with _context() as context:
         _require_schema(context)
@@ -317,8 +335,15 @@ def _run_sync(
         result = run_in_foreground(context, SYNC, params, progress=update)
     table = Table(title=f"Sync {result['source']} #{result['run_id']}: {result['status']}", show_header=False)
     nothing_new = not (result["stocks"] or result["bars"] or result["fundamentals"])
+    bars_file = csv_files.get("csv_bars")
+    if bars_file:
+        from kabu_trade.market.providers.csv_files import file_period
+
+        # What the investor's file covers: the sessions fetched below are only what was missing.
+        period = file_period(bars_file)
+        table.add_row("file period", f"{period[0]} … {period[1]}" if period else "-")
     for label, value in (
-        ("period", f"{result['from_date'] or '-'} … {result['to_date'] or '-'}"),
+        ("sessions fetched", f"{result['from_date'] or '-'} … {result['to_date'] or '-'}"),
         ("stocks", result["stocks"]),
         ("daily bars", result["bars"]),
         ("disclosures", result["fundamentals"]),

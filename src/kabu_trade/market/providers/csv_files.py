@@ -487,6 +487,25 @@ def _as_dates(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].dt.date for c in columns})
 
 
+def file_period(path: Path) -> tuple[date, date] | None:
+    """The first and last date of a bars file (as the investor sees it, whatever a sync fetched);
+    None when the file cannot be read that far. Only the date column is parsed."""
+    try:
+        text = _decode(Path(path).read_bytes())
+    except (OSError, _Undecodable):
+        return None
+    header = next(csv.reader(io.StringIO(text)), [])
+    column = next((name for name in header if _header(name) == "date"), None)
+    if column is None:
+        return None
+    days = pd.read_csv(io.StringIO(text), usecols=[column], dtype=str, keep_default_na=False)[column]
+    parsed = _parse_dates(pd.Index(days[days.str.strip() != ""].unique()))
+    valid = parsed[~pd.isna(parsed)]
+    if len(valid) == 0:
+        return None
+    return pd.Timestamp(valid.min()).date(), pd.Timestamp(valid.max()).date()
+
+
 class CsvProvider(MarketDataProvider):
     """Market data read from the investor's own CSV files (see the module docstring)."""
 
