@@ -264,3 +264,38 @@ def test_every_error_our_requests_can_raise_has_its_own_japanese_text(context: A
     assert {"string_too_short", "literal_error", "greater_than_equal", "int_parsing"} <= raised
     generic = sorted(kind for kind in raised if kind not in validation_i18n.JA)
     assert not generic, f"error types our requests can raise without a Japanese text: {generic}"
+
+
+async def test_a_query_date_written_otherwise_is_refused_in_japanese(
+    client: httpx.AsyncClient, context: AppContext
+) -> None:
+    create_user_in(context, "investor")
+    headers = await sign_in(client, "investor")
+    response = await client.get("/api/v1/evaluations", params={"from": "0"}, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "from", "message": "開始日は日付（YYYY-MM-DD、例: 2024-06-28）で入力してください。"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, "お使いのアカウントの利用回数の上限（1時間に3回）に達しました。"),
+        ("en", "Rate limit for your account"),
+    ],
+)
+def test_rate_limit_refusals_follow_accept_language(header: str | None, expected: str) -> None:
+    import json
+    import time
+
+    from limits import parse
+
+    from kabu_trade.core.ratelimit import Refusal, _too_many_requests
+
+    refusal = Refusal("user", parse("3/hour"), time.time() + 60)
+    scope_headers = [(b"accept-language", header.encode())] if header else []
+    start, body = _too_many_requests(refusal, {"type": "http", "headers": scope_headers})
+    detail = json.loads(body["body"])["detail"]
+    assert detail.startswith(expected), detail
+    assert (b"content-language", b"ja" if header is None else b"en") in start["headers"]

@@ -47,7 +47,9 @@ def _assert_secured(response: httpx.Response, csp: str) -> None:
 
 async def test_an_oversized_body_is_refused_before_authentication(client: httpx.AsyncClient) -> None:
     response = await client.post(
-        "/api/v1/policies", content=b"x" * (LIMIT + 1), headers={"content-type": "application/json"}
+        "/api/v1/policies",
+        content=b"x" * (LIMIT + 1),
+        headers={"content-type": "application/json", "accept-language": "en"},
     )
     assert response.status_code == 413  # not 401: the body limit runs before sign-in is checked
     assert response.json() == {
@@ -55,6 +57,10 @@ async def test_an_oversized_body_is_refused_before_authentication(client: httpx.
         "detail": f"The request body is larger than the limit of {LIMIT:,} bytes.",
         "field": None,
     }
+    japanese = await client.post(
+        "/api/v1/policies", content=b"x" * (LIMIT + 1), headers={"content-type": "application/json"}
+    )
+    assert japanese.json()["detail"] == f"リクエストの本文が上限（{LIMIT:,}バイト）を超えています。"
     assert response.headers["connection"] == "close"
     _assert_secured(response, API_CSP)
     # At the limit the body is read as usual: the route answers (here: not signed in).

@@ -37,8 +37,11 @@ class LimitedClient(httpx.AsyncClient):
     """A client of one test application, which the test can reach to share it or inspect it."""
 
     def __init__(self, app: Any, address: str) -> None:
+        # English, which the refusals below are checked in (a 429 follows Accept-Language).
         super().__init__(
-            transport=httpx.ASGITransport(app=app, client=(address, 40000)), base_url="http://test"
+            transport=httpx.ASGITransport(app=app, client=(address, 40000)),
+            base_url="http://test",
+            headers={"Accept-Language": "en"},
         )
         self.app = app
 

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kabu_trade.core.errors import SECURITY_HEADERS_STATE, error_body
+from kabu_trade.core.i18n import Text, negotiate
 from kabu_trade.core.net import trusted_networks
 
 # --- request body limit ----------------------------------------------------------------------
@@ -31,12 +32,16 @@ class BodyTooLarge(StarletteHTTPException):
     """
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, _too_large_detail(limit), headers={"Connection": "close"})
+        super().__init__(413, _too_large_detail(limit).en, headers={"Connection": "close"})
         self.limit = limit
+        self.text = _too_large_detail(limit)  # rendered in the request's language (core/errors.py)
 
 
-def _too_large_detail(limit: int) -> str:
-    return f"The request body is larger than the limit of {limit:,} bytes."
+def _too_large_detail(limit: int) -> Text:
+    return Text(
+        f"The request body is larger than the limit of {limit:,} bytes.",
+        f"リクエストの本文が上限（{limit:,}バイト）を超えています。",
+    )
 
 
 def _header(scope: Mapping[str, Any], name: bytes) -> bytes | None:
@@ -76,7 +81,7 @@ class BodyLimitMiddleware:
         limit = self.limit_for(scope["path"])
         declared = _header(scope, b"content-length")
         if declared is not None and declared.strip().isdigit() and int(declared) > limit:
-            await _send_too_large(send, limit)
+            await _send_too_large(scope, send, limit)
             return
 
         received = 0
@@ -103,11 +108,14 @@ class BodyLimitMiddleware:
             # Normally rendered by the app's handler; this covers a body read outside a route.
             if started:
                 raise
-            await _send_too_large(send, limit)
+            await _send_too_large(scope, send, limit)
 
 
-async def _send_too_large(send: Send, limit: int) -> None:
-    body = json.dumps(error_body("payload_too_large", _too_large_detail(limit))).encode()
+async def _send_too_large(scope: Scope, send: Send, limit: int) -> None:
+    accept = _header(scope, b"accept-language")
+    lang = negotiate(accept.decode("latin-1") if accept else None)
+    detail = _too_large_detail(limit).get(lang)
+    body = json.dumps(error_body("payload_too_large", detail), ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",
@@ -116,6 +124,7 @@ async def _send_too_large(send: Send, limit: int) -> None:
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
+                (b"content-language", lang.encode()),
             ],
         }
     )

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import Path, Query
 from pydantic import BeforeValidator
+from pydantic_core import PydanticKnownError
 
 MAX_ID = 2_147_483_647  # PostgreSQL integer
 MAX_OFFSET = 1_000_000
@@ -24,7 +25,8 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _iso_date(value: Any) -> Any:
     # Pydantic's lax mode reads "0" as 1970-01-01 (a Unix time): a query date must be written out.
     if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
-        raise ValueError("expected a date as YYYY-MM-DD")
+        # pydantic's own date error, so that it is translated like any other (core/validation_i18n.py).
+        raise PydanticKnownError("date_parsing", {"error": "write it out, e.g. 2024-06-28"})
     return value
 
 

@@ -41,6 +41,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kabu_trade.core.cache import MARKET_GENERATION_KEY, async_deadline, redis_key_prefix, serving_cache
 from kabu_trade.core.circuit_breaker import BreakerState, CircuitBreaker
 from kabu_trade.core.config import Settings
+from kabu_trade.core.i18n import Text, negotiate
 from kabu_trade.core.net import client_address
 from kabu_trade.core.token_cache import verified_tokens
 
@@ -306,17 +307,39 @@ def is_limited(path: str) -> bool:
     return path.startswith(API_PREFIX) and path.rstrip("/") not in UNLIMITED_PATHS
 
 
-def _too_many_requests(refusal: Refusal) -> tuple[Message, Message]:
+_WHOSE = {
+    "user": Text("your account", "お使いのアカウント"),
+    "address": Text("your address", "お使いの接続元"),
+    "expensive": Text("screener runs and evaluations", "スクリーニングと評価"),
+}
+_PERIOD_JA = {"second": "秒", "minute": "分", "hour": "時間", "day": "日", "month": "か月", "year": "年"}
+
+
+def _limit_ja(limit: RateLimitItem) -> str:
+    """``3 per 1 hour`` as 「1時間に3回」."""
+    unit = _PERIOD_JA.get(limit.GRANULARITY.name, limit.GRANULARITY.name)
+    return f"{limit.multiples}{unit}に{limit.amount}回"
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers") or ():
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def _too_many_requests(refusal: Refusal, scope: Scope) -> tuple[Message, Message]:
+    # The header's language only: looking the account up would cost a refused request a database
+    # read, which is what the limit is there to spare.
+    lang = negotiate(_header(scope, b"accept-language"))
     retry_after = refusal.retry_after()
-    whose = {"user": "your account", "address": "your address", "expensive": "screener runs and evaluations"}
+    whose = _WHOSE[refusal.budget]
+    detail = Text(
+        f"Rate limit for {whose.en} ({refusal.limit}) reached; retry in {retry_after} s.",
+        f"{whose.ja}の利用回数の上限（{_limit_ja(refusal.limit)}）に達しました。{retry_after}秒後にもう一度お試しください。",
+    )
     body = json.dumps(
-        {
-            "error": "too_many_requests",
-            "detail": (
-                f"Rate limit for {whose[refusal.budget]} ({refusal.limit}) reached; retry in {retry_after} s."
-            ),
-            "field": None,
-        }
+        {"error": "too_many_requests", "detail": detail.get(lang), "field": None}, ensure_ascii=False
     ).encode()
     start: Message = {
         "type": "http.response.start",
@@ -324,6 +347,7 @@ def _too_many_requests(refusal: Refusal) -> tuple[Message, Message]:
         "headers": [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
+            (b"content-language", lang.encode()),
             *refusal.headers(),
         ],
     }
@@ -374,7 +398,7 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         log.info("rate_limited", budget=refusal.budget, limit=str(refusal.limit), path=scope["path"])
-        for message in _too_many_requests(refusal):
+        for message in _too_many_requests(refusal, scope):
             await send(message)
 
     def _closing(self, scope: Scope, send: Send) -> Send:
