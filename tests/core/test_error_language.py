@@ -299,3 +299,16 @@ def test_rate_limit_refusals_follow_accept_language(header: str | None, expected
     detail = json.loads(body["body"])["detail"]
     assert detail.startswith(expected), detail
     assert (b"content-language", b"ja" if header is None else b"en") in start["headers"]
+
+
+def test_the_openapi_document_says_error_messages_carry_their_language(context: AppContext) -> None:
+    schema = create_app(context=context).openapi()
+    errors = [
+        response
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for status, response in operation["responses"].items()
+        if status.startswith(("4", "5"))
+    ]
+    assert errors
+    assert all(r["headers"]["Content-Language"]["schema"]["enum"] == ["ja", "en"] for r in errors)

@@ -12,7 +12,8 @@ Which statuses apply follows from what the operation is:
 - with a body: 413 (request body limit);
 - behind sign-in (and sign-in itself): 401; administrators only: 403; writes: 409 (conflicts,
   races, a job already running).
-A status a route documents itself keeps its description and gets the schema.
+A status a route documents itself keeps its description and gets the schema. Every error answer
+says in ``Content-Language`` which language its messages are in (``core/i18n.py``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ DESCRIPTIONS = {
     422: "Validation error: every invalid value is listed in `errors`",
     429: "Too many requests: retry after `Retry-After` seconds",
     503: "Database unavailable: nothing was changed; retry after `Retry-After` seconds",
+}
+# Messages are in the signed-in account's language, else Accept-Language's, else Japanese.
+CONTENT_LANGUAGE = {
+    "description": "the language of `detail` and `errors[].message`",
+    "schema": {"type": "string", "enum": ["ja", "en"]},
 }
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 AUTH_TAG = "auth"
@@ -99,8 +105,12 @@ def document_errors(schema: dict[str, Any], guards: dict[tuple[str, str], tuple[
             responses = operation.setdefault("responses", {})
             for code in _statuses(operation, method, signed_in, admin):
                 # A route's own description of a status (e.g. when its 404 happens) is kept.
-                response = responses.setdefault(str(code), {"description": DESCRIPTIONS[code]})
-                response["content"] = {"application/json": {"schema": {"$ref": REF}}}
+                responses.setdefault(str(code), {"description": DESCRIPTIONS[code]})
+            # Every error status, also one only the route declares, is answered by the one handler.
+            for status, response in responses.items():
+                if status.startswith(("4", "5")):
+                    response["content"] = {"application/json": {"schema": {"$ref": REF}}}
+                    response.setdefault("headers", {})["Content-Language"] = CONTENT_LANGUAGE
 
 
 def install_error_documentation(
