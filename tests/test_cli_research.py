@@ -149,7 +149,14 @@ def test_watchlist_list_prints_no_none_and_one_decimal(env: dict[str, str]) -> N
     runner.invoke(app, ["watchlist", "remove", "plain", a, b], env=env)
 
 
-def test_evaluate_shows_every_rule_of_the_policy_in_words(env: dict[str, str]) -> None:
+def test_evaluate_shows_every_rule_of_the_policy_in_words(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kabu_trade import cli
+
+    # The console measured its width when the CLI was imported (COLUMNS below comes too late for
+    # it under pytest-xdist): a wide terminal, so that no rule's words are wrapped mid-phrase.
+    monkeypatch.setattr(cli.out, "width", 200)
     code = _codes(env)[0]
     result = runner.invoke(
         app, ["evaluate", code, "--policy", env["POLICY_ID"], "--lang", "en"], env={**env, "COLUMNS": "200"}

@@ -87,11 +87,15 @@ def backup_list(
     if not manifests and not unreadable:
         out.print(f"No backups in {escape(storage.describe())}.")
         return
+    # The name is what `backup restore` takes and the revision what it checks: never shortened,
+    # whatever the terminal's width (on a narrow one the date wraps instead).
+    longest = max((len(m.name) for m in manifests), default=4)
+    revision = max((len(m.alembic_revision) for m in manifests), default=8)
     table = Table(
-        Column("name", no_wrap=True),
-        Column("created (UTC)", no_wrap=True),
+        Column("name", no_wrap=True, min_width=longest),
+        Column("created (UTC)"),
         Column("size", justify="right", no_wrap=True),
-        Column("revision", no_wrap=True),
+        Column("revision", no_wrap=True, min_width=revision),
         Column("rows", justify="right"),
         title=escape(storage.describe()),
     )
