@@ -136,11 +136,11 @@ JA: dict[str, str] = {
 #: Japanese names of request fields (the last name of the field's path).
 FIELD_LABELS: dict[str, str] = {
     "username": "ユーザー名",
-    "password": "パスワード",
-    "new_password": "新しいパスワード",
-    "current_password": "現在のパスワード",
-    "setup_token": "セットアップトークン",
-    "refresh_token": "リフレッシュトークン",
+    "password": "パスワード",  # nosec B105 - a field's label, not a secret
+    "new_password": "新しいパスワード",  # nosec B105 - a field's label, not a secret
+    "current_password": "現在のパスワード",  # nosec B105 - a field's label, not a secret
+    "setup_token": "セットアップトークン",  # nosec B105 - a field's label, not a secret
+    "refresh_token": "リフレッシュトークン",  # nosec B105 - a field's label, not a secret
     "is_admin": "管理者",
     "language": "表示言語",
     "name": "名前",
