@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from kabu_trade.analysis.catalog import METRICS
+from kabu_trade.core import i18n
 from kabu_trade.evaluations.message_templates import (
     LANGUAGES,
     PART_LABELS,
@@ -168,30 +169,5 @@ def _fallback(message_key: str, params: Mapping[str, object]) -> str:
 def negotiate_language(accept_language_header: str | None, default: str = "ja") -> str:
     """``ja`` or ``en`` from an Accept-Language header (q-values honoured, ``q=0`` excluded);
     ``default`` when neither is acceptable. A default other than ja/en (e.g. ``en-US``) is reduced to
-    its language, and anything else to ``ja``."""
-    fallback = default.split("-")[0].strip().lower() if default else "ja"
-    if fallback not in LANGUAGES:
-        fallback = "ja"
-    if not accept_language_header:
-        return fallback
-    best: tuple[float, int, str] | None = None
-    for position, item in enumerate(accept_language_header.split(",")):
-        tag, *options = (part.strip() for part in item.split(";"))
-        q = 1.0
-        for option in options:
-            if option.lower().startswith("q="):
-                try:
-                    q = float(option[2:])
-                except ValueError:
-                    q = 0.0
-        if not math.isfinite(q) or q <= 0:
-            continue
-        language = tag.split("-")[0].lower()
-        if language == "*":
-            language = fallback
-        if language not in LANGUAGES:
-            continue
-        candidate = (-q, position, language)
-        if best is None or candidate < best:
-            best = candidate
-    return best[2] if best else fallback
+    its language, and anything else to ``ja``. The negotiation itself is the one errors use."""
+    return i18n.negotiate(accept_language_header, i18n.as_language(default))
