@@ -37,8 +37,8 @@ def synth(
 
 @pytest.fixture(scope="session")
 def stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, KabuTradeStack]:
-    if MISSING:
-        pytest.skip(f"host files not in the repository yet: {', '.join(MISSING)}")
+    # The EC2 user data embeds these: without them there is nothing to test, and that is a failure.
+    assert not MISSING, f"host files missing from the repository: {', '.join(MISSING)}"
     return synth(tmp_path_factory.mktemp("cdk.out"))
 
 

@@ -83,8 +83,6 @@ def test_guard_catches_a_nat_gateway_added_to_personal(tmp_path):
 
     from .conftest import ROOT, host_files
 
-    if host_files.missing(ROOT):
-        pytest.skip("host files not in the repository yet")
     app = cdk.App(outdir=str(tmp_path))
     stack = KabuTradeStack(app, "Variant", tier=tiers.PERSONAL, host_files=host_files.read_host_files(ROOT))
     subnet = stack.node.find_child("Network").public_subnets[0]

@@ -11,7 +11,7 @@ import yaml
 from aws_cdk.assertions import Template
 from kabu_infra import deploy_role, tiers
 
-from .conftest import ROOT, host_files, of_type, synth
+from .conftest import ROOT, of_type, synth
 
 ALL = list(tiers.TIERS)
 WORKFLOW = ROOT / ".github" / "workflows" / "deploy.yml"
@@ -76,8 +76,6 @@ def test_trust_is_this_repositorys_production_environment_only(raw, tier):
 
 
 def test_context_names_the_repository_and_imports_the_provider(tmp_path):
-    if host_files.missing(ROOT):
-        pytest.skip("host files not in the repository yet")
     arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
     context = {"githubRepo": "acme/kabu-trade", "githubOidcProviderArn": arn}
     stack = synth(tmp_path, context, ("personal",))["personal"]
