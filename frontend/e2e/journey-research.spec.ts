@@ -45,8 +45,9 @@ test.describe('research journey', () => {
     await page.getByRole('button', { name: /csv/i }).click()
     expect((await download).suggestedFilename()).toMatch(/\.csv$/)
     await rows.first().click()
-    await expect(page).toHaveURL(/\/stocks\/[0-9A-Z]{4}/)
-    const code = page.url().split('/').pop() as string
+    // The hit opens with the policy it was screened under.
+    await expect(page).toHaveURL(new RegExp(`/stocks/[0-9A-Z]{4}\\?policy=${policyId}$`))
+    const code = new URL(page.url()).pathname.split('/').pop() as string
 
     // Evaluate that stock under the policy (version 2).
     await page.getByLabel('Investment policy').selectOption(String(policyId))

@@ -15,7 +15,8 @@ test.describe('investor journey', () => {
     await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
     await expect(page.getByText(/demo/i).first()).toBeVisible() // the demo banner
 
-    const search = page.getByRole('combobox')
+    // By name: the dashboard has other comboboxes (the watchlist form's policy select).
+    const search = page.getByRole('combobox', { name: 'Search stocks' })
     await search.fill(stock.code.slice(0, 3))
     await expect(page.getByRole('option').first()).toBeVisible()
     await search.fill(stock.code)
