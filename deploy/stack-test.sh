@@ -35,7 +35,15 @@ broken=localhost/kabu-trade:stack-test-broken
 redis_image=localhost/kabu-standin-redis:7-bookworm
 postgres_image=localhost/kabu-standin-postgres:15-bookworm
 embedded=${project}-embedded
-sandbox=${CONTAINER_SANDBOX-$root/../shared/tools/container-sandbox}
+# The workplace's sandbox script sits in ../shared beside the checkout; a clone elsewhere (CI's)
+# finds it at the workplace's own path.
+if [ -z "${CONTAINER_SANDBOX+set}" ]; then
+  CONTAINER_SANDBOX=
+  for candidate in "$root/../shared/tools/container-sandbox" /work/shared/tools/container-sandbox; do
+    if [ -x "$candidate" ]; then CONTAINER_SANDBOX=$candidate; break; fi
+  done
+fi
+sandbox=$CONTAINER_SANDBOX
 work=$(mktemp -d "${TMPDIR:-/tmp}/kabu-stack-test.XXXX")
 started=$SECONDS
 
@@ -67,6 +75,8 @@ trap teardown EXIT
 if [ -n "$sandbox" ]; then
   step "container sandbox"
   "$sandbox"
+elif ! command -v "$engine" >/dev/null; then
+  fail "no $engine and no container-sandbox script (../shared/tools/container-sandbox): set CONTAINER_SANDBOX"
 fi
 
 step "building $image from the Dockerfile"
