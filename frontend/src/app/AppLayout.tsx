@@ -6,6 +6,7 @@ import { DemoBanner } from '@/components/DemoBanner'
 import { AccountLanguageSwitch } from '@/components/LanguageSwitch'
 import { SearchBox } from '@/features/search'
 import { useRefreshWhenJobsFinish } from '@/lib/api/jobs'
+import { useMe } from '@/lib/api/me'
 import { signOutHere } from '@/lib/auth/signOut'
 import { NAV_ITEMS } from './nav'
 
@@ -15,6 +16,9 @@ export function AppLayout() {
   const location = useLocation()
   const queryClient = useQueryClient()
   const [menuOpen, setMenuOpen] = useState(false)
+  const me = useMe()
+  // Administrators' pages (the data page) are in the navigation for administrators only.
+  const navItems = NAV_ITEMS.filter((item) => !item.admin || me.data?.is_admin === true)
   // The first demo load, or a sync someone else started, finished: show the new data everywhere.
   useRefreshWhenJobsFinish()
 
@@ -66,7 +70,7 @@ export function AppLayout() {
           </Link>
           <nav id="main-nav" className={`main-nav ${menuOpen ? 'main-nav--open' : ''}`} aria-label={t('app.mainNav')}>
             <ul className="main-nav__list">
-              {NAV_ITEMS.map((item) => (
+              {navItems.map((item) => (
                 <li key={item.to}>
                   <NavLink to={item.to} end={item.end} className="main-nav__link">
                     {t(item.label)}

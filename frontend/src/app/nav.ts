@@ -6,6 +6,8 @@ export interface NavItem {
   label: ParseKeys
   /** match only this exact path (the dashboard) */
   end?: boolean
+  /** shown to administrators only (the page itself says so to anyone else) */
+  admin?: boolean
 }
 
 /** The main navigation, in order. Add a page: a route in routes.tsx and (if it is top level) an item here. */
@@ -14,5 +16,6 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/screener', label: 'nav.screener' },
   { to: '/policies', label: 'nav.policies' },
   { to: '/history', label: 'nav.history' },
+  { to: '/data', label: 'nav.data', admin: true },
   { to: '/settings', label: 'nav.settings' },
 ]

@@ -24,6 +24,7 @@ const PolicyEditorPage = page(() => import('@/features/policies'), 'PolicyEditor
 const HistoryPage = page(() => import('@/features/history'), 'HistoryPage')
 const EvaluationDetailPage = page(() => import('@/features/history'), 'EvaluationDetailPage')
 const SettingsPage = page(() => import('@/features/settings'), 'SettingsPage')
+const DataPage = page(() => import('@/features/data'), 'DataPage')
 
 /** While a page's code loads: a skeleton in the page's place (the header and navigation stay). */
 function Lazy({ children }: { children: ReactNode }) {
@@ -54,6 +55,7 @@ export const routes: RouteObject[] = [
       { path: 'history', element: <Lazy><HistoryPage /></Lazy> },
       { path: 'history/:id', element: <Lazy><EvaluationDetailPage /></Lazy> },
       { path: 'settings', element: <Lazy><SettingsPage /></Lazy> },
+      { path: 'data', element: <Lazy><DataPage /></Lazy> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

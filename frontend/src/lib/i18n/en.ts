@@ -22,6 +22,7 @@ export const en: Translation = {
     screener: 'Screener',
     policies: 'Policies',
     history: 'History',
+    data: 'Data',
     settings: 'Settings',
   },
   common: {

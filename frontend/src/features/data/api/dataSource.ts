@@ -1,0 +1,121 @@
+import { api, unwrap } from '@/lib/api/client'
+import type {
+  CsvKind,
+  CsvPreview,
+  DataSourceState,
+  JQuantsCheck,
+  JQuantsPlan,
+  SourceName,
+  SyncEstimate,
+  SyncJob,
+} from '@/lib/api/dataSource'
+import { isApiError } from '@/lib/api/errors'
+import { fetchJobs, JobConflictError } from '@/lib/api/jobs'
+import type { StockList } from '@/lib/api/types'
+
+/**
+ * The data page's calls: /api/v1/data-source (administrators) and the active sync job.
+ *
+ * The routes are not in openapi.json yet (the backend adds them), so the one API client is called
+ * here through a view without the generated path types; the answers are typed by the contract
+ * (lib/api/dataSource.ts). The client is the same: token, refresh and language go with every call.
+ */
+type Call = (path: string, init?: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>
+const client = api as unknown as { GET: Call; POST: Call; PUT: Call; DELETE: Call }
+
+const BASE = '/api/v1/data-source'
+
+export async function fetchDataSource(): Promise<DataSourceState> {
+  return unwrap(client.GET(BASE)) as Promise<DataSourceState>
+}
+
+/** One cheap call to J-Quants with the key (nothing stored). A refused key is a 422 on `api_key`. */
+export async function checkJQuantsKey(apiKey: string, plan: JQuantsPlan): Promise<JQuantsCheck> {
+  return unwrap(client.POST(`${BASE}/jquants/check`, { body: { api_key: apiKey, plan } })) as Promise<JQuantsCheck>
+}
+
+/** Store the key (checked again by the server) and plan; a null key keeps the stored one. */
+export async function saveJQuants(apiKey: string | null, plan: JQuantsPlan): Promise<DataSourceState> {
+  return unwrap(client.PUT(`${BASE}/jquants`, { body: { api_key: apiKey, plan } })) as Promise<DataSourceState>
+}
+
+export async function forgetJQuantsKey(): Promise<void> {
+  await unwrap(client.DELETE(`${BASE}/jquants`))
+}
+
+export async function saveYfinanceCodes(codes: string[]): Promise<DataSourceState> {
+  return unwrap(client.PUT(`${BASE}/yfinance`, { body: { codes } })) as Promise<DataSourceState>
+}
+
+export type EstimatedSource = 'jquants' | 'yfinance'
+
+export async function fetchEstimate(source: EstimatedSource): Promise<SyncEstimate> {
+  return unwrap(client.GET(`${BASE}/estimate`, { params: { query: { source } } })) as Promise<SyncEstimate>
+}
+
+/** The files chosen for an upload: prices are required, the other two optional. */
+export type CsvFiles = Partial<Record<CsvKind, File>>
+
+function formOf(files: CsvFiles, extra: Record<string, string> = {}): FormData {
+  const form = new FormData()
+  for (const kind of ['bars', 'fundamentals', 'stocks'] as const) {
+    const file = files[kind]
+    if (file) form.append(kind, file, file.name)
+  }
+  for (const [name, value] of Object.entries(extra)) form.append(name, value)
+  return form
+}
+
+/** Read the files and report every error by file, row and column; nothing is written. */
+export async function previewCsv(files: CsvFiles): Promise<CsvPreview> {
+  return unwrap(client.POST(`${BASE}/csv/preview`, { body: formOf(files) })) as Promise<CsvPreview>
+}
+
+/** Queue the import (all or nothing). A 422 carries the same errors as the preview. */
+export async function importCsv(files: CsvFiles, replace: boolean): Promise<SyncJob> {
+  const call = client.POST(`${BASE}/csv/import`, { body: formOf(files, { replace: String(replace) }) })
+  return (unwrap(call) as Promise<SyncJob>).catch((error: unknown) => explainConflict(error))
+}
+
+/** The example file of a kind, fetched with the token (the route is for administrators). */
+export async function fetchTemplate(kind: CsvKind): Promise<Blob> {
+  return unwrap(client.GET(`${BASE}/csv/templates/${kind}`, { parseAs: 'blob' })) as Promise<Blob>
+}
+
+/** Make `source` the active one and queue its sync (replacing demo data by real or back). */
+export async function activateSource(source: Exclude<SourceName, 'csv'>): Promise<SyncJob> {
+  return (unwrap(client.POST(`${BASE}/activate`, { body: { source, confirm: true } })) as Promise<SyncJob>).catch(
+    (error: unknown) => explainConflict(error),
+  )
+}
+
+/** The sync queued or running now, if any: what the page follows after a reload. */
+export async function fetchActiveSync(): Promise<SyncJob | null> {
+  const jobs = await fetchJobs({ active: true, kind: 'sync', limit: 1 })
+  return (jobs[0] as SyncJob | undefined) ?? null
+}
+
+/** A 409 (a sync is already queued or running): name that job, so the page can follow it. */
+async function explainConflict(error: unknown): Promise<never> {
+  if (!isApiError(error) || error.status !== 409) throw error
+  const active = await fetchActiveSync().catch(() => null)
+  throw new JobConflictError(error, 'sync', active)
+}
+
+/** Listed names for the yfinance codes (GET /stocks?q=…), once a real master is known. */
+export async function suggestStocks(q: string, signal?: AbortSignal): Promise<StockList> {
+  return unwrap(api.GET('/api/v1/stocks', { params: { query: { q, limit: 8 } }, signal }))
+}
+
+/** Save a blob as a file: a temporary link to an object URL, clicked and then released. */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob)
+  const link = document.createElement('a')
+  link.href = url
+  link.download = filename
+  link.style.display = 'none'
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+  window.setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
