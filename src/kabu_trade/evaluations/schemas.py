@@ -87,6 +87,7 @@ class EvaluationSummary(BaseModel):
     id: int
     stock_code: str
     stock_name: str | None
+    stock_name_en: str | None = Field(default=None, description="English company name where the data has one")
     policy_id: int | None
     policy_version: int | None
     policy_name: str | None = None

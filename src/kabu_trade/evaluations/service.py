@@ -119,8 +119,15 @@ def timeline(
 # --- shaping for reads -------------------------------------------------------------------------
 
 
-def _names(session: Session, rows: Sequence[Evaluation]) -> tuple[dict[str, str], dict[int, str]]:
-    stocks = {code: s.name for code in {r.stock_code for r in rows} if (s := market.get_stock(session, code))}
+def _names(
+    session: Session, rows: Sequence[Evaluation]
+) -> tuple[dict[str, tuple[str, str | None]], dict[int, str]]:
+    """Each stock's (Japanese, English) name and each policy's name."""
+    stocks = {
+        code: (s.name, s.name_en)
+        for code in {r.stock_code for r in rows}
+        if (s := market.get_stock(session, code))
+    }
     policy_names: dict[int, str] = {}
     for policy_id in {r.policy_id for r in rows if r.policy_id}:
         found = session.get(Policy, policy_id)
@@ -134,11 +141,14 @@ def summaries(session: Session, rows: Sequence[Evaluation]) -> list[dict[str, An
     return [_summary(r, stocks.get(r.stock_code), policy_names.get(r.policy_id or 0)) for r in rows]
 
 
-def _summary(row: Evaluation, stock_name: str | None, policy_name: str | None) -> dict[str, Any]:
+def _summary(
+    row: Evaluation, stock_names: tuple[str, str | None] | None, policy_name: str | None
+) -> dict[str, Any]:
     return {
         "id": row.id,
         "stock_code": row.stock_code,
-        "stock_name": stock_name,
+        "stock_name": stock_names[0] if stock_names else None,
+        "stock_name_en": stock_names[1] if stock_names else None,
         "policy_id": row.policy_id,
         "policy_version": row.policy_version,
         "policy_name": policy_name,

@@ -16,6 +16,9 @@ class StockItem(BaseModel):
     name_en: str | None = None
     sector: str | None = Field(description="TSE 33-sector name")
     sector_code: str | None = None
+    sector_en: str | None = Field(
+        default=None, description="official English name of the 33-sector (null when not a TSE sector)"
+    )
     market: str | None = Field(description="prime | standard | growth | other")
     lot_size: int = Field(description="trading lot (単元株) in shares")
     source: str = Field(description="data source: demo | csv | jquants | yfinance")

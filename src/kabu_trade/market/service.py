@@ -34,6 +34,7 @@ from kabu_trade.market.adjustments import adjust_bars, later_split_multiplier
 from kabu_trade.market.models import Stock
 from kabu_trade.market.ratios import fundamental_ratios, is_results
 from kabu_trade.market.schemas import FundamentalsSummary, PriceSeries, StockDetail, StockItem, StockList
+from kabu_trade.market.sectors import sector_en
 
 PER_SHARE_COLUMNS = ("eps", "forecast_eps", "bps", "dps", "forecast_dps")
 Period = Literal["1m", "3m", "6m", "1y", "2y", "5y", "max"]
@@ -290,6 +291,7 @@ def stock_item(stock: Stock) -> StockItem:
         name_en=stock.name_en,
         sector=stock.sector_name,
         sector_code=stock.sector_code,
+        sector_en=sector_en(stock.sector_code, stock.sector_name),
         market=stock.market,
         lot_size=stock.lot_size,
         source=stock.source,

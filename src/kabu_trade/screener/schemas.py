@@ -34,7 +34,9 @@ class ScreenItem(BaseModel):
     rank: int
     stock_code: str
     name: str
+    name_en: str | None = Field(default=None, description="English company name where the data has one")
     sector: str | None
+    sector_en: str | None = Field(default=None, description="official English name of the 33-sector")
     market: str | None
     match_score: float | None
     buy_score: float

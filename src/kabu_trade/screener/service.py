@@ -19,6 +19,7 @@ from kabu_trade.analysis.scoring import DEFAULT_PART_POINTS, recommend_array
 from kabu_trade.core.context import AppContext
 from kabu_trade.evaluations.message_templates import PART_LABELS
 from kabu_trade.evaluations.rule_text import rule_text, verdict_text
+from kabu_trade.market.sectors import sector_en
 from kabu_trade.policies import service as policies
 from kabu_trade.policies.models import Policy
 from kabu_trade.policies.rule_language import Rule
@@ -217,7 +218,9 @@ def rank(
             "rank": rank,
             "stock_code": row["code"],
             "name": row["name"],
+            "name_en": row["name_en"],
             "sector": row["sector"],
+            "sector_en": sector_en(row["sector_code"], row["sector"]),
             "market": row["market"],
             "match_score": _num(match[i]),
             "buy_score": round(float(buy[i]), 2),

@@ -38,7 +38,7 @@ from kabu_trade.market.models import Stock
 @dataclass(frozen=True)
 class Snapshot:
     generation: str
-    frame: pd.DataFrame  # one row per stock: code, name, sector, market, as_of + one column per metric
+    frame: pd.DataFrame  # one row per stock: code, name(_en), sector, market, as_of + a column per metric
     part_buy: np.ndarray  # (stocks × parts) default-weight buy points per part
     part_sell: np.ndarray
     part_available: np.ndarray  # (stocks × parts) share of the part's inputs that were present
@@ -57,6 +57,7 @@ def load_snapshot(session: Session, generation: str) -> Snapshot:
             cast(StockMetrics.values, Text),
             cast(StockMetrics.scores, Text),
             Stock.name,
+            Stock.name_en,
             Stock.sector_name,
             Stock.sector_code,
             Stock.market,
@@ -66,20 +67,21 @@ def load_snapshot(session: Session, generation: str) -> Snapshot:
         .where(Stock.listed.is_(True))
         .order_by(StockMetrics.code)
     ).all()
-    code, as_of, values, scores, name, sector, sector_code, market, source = (
-        (list(column) for column in zip(*rows, strict=True)) if rows else ([] for _ in range(9))
+    code, as_of, values, scores, name, name_en, sector, sector_code, market, source = (
+        (list(column) for column in zip(*rows, strict=True)) if rows else ([] for _ in range(10))
     )
     base = pd.DataFrame(
         {
             "code": code,
             "as_of": [_as_date(d) for d in as_of],
             "name": name,
+            "name_en": name_en,
             "sector": sector,
             "sector_code": sector_code,
             "market": market,
             "source": source,
         },
-        columns=["code", "as_of", "name", "sector", "sector_code", "market", "source"],
+        columns=["code", "as_of", "name", "name_en", "sector", "sector_code", "market", "source"],
     )
     metrics = _metric_columns(_decoded(values), base.index)
     metrics = metrics.drop(columns=[c for c in base.columns if c in metrics])
@@ -130,7 +132,7 @@ def _as_date(value: date | str) -> date:
 
 # --- the snapshot as bytes, shared through the cache ---------------------------------------------
 
-_TEXT_COLUMNS = ["code", "name", "sector", "sector_code", "market", "source"]
+_TEXT_COLUMNS = ["code", "name", "name_en", "sector", "sector_code", "market", "source"]
 _SHARED_SECONDS = 2 * 86400  # a generation lives a trading day; a newer one makes this unreachable
 
 
@@ -178,7 +180,9 @@ def decode_snapshot(generation: str, data: bytes) -> Snapshot:
         count = shape[0] * shape[1]
         matrices.append(np.frombuffer(data, dtype="<f8", count=count, offset=offset).reshape(shape).copy())
         offset += count * 8
-    base = pd.DataFrame(header["text"], columns=_TEXT_COLUMNS)
+    # Strict: a snapshot shared by an older version (a text column missing) is a KeyError, and
+    # ``_shared`` then loads the snapshot from the database instead of serving the gap as NaN.
+    base = pd.DataFrame({c: header["text"][c] for c in _TEXT_COLUMNS}, columns=_TEXT_COLUMNS)
     base.insert(1, "as_of", [date.fromisoformat(d) if d else None for d in header["as_of"]])
     frame = pd.concat([base, pd.DataFrame(matrices[0], columns=names)], axis=1)
     return Snapshot(generation, frame, matrices[1], matrices[2], matrices[3])

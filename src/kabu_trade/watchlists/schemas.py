@@ -43,7 +43,9 @@ class LatestScores(BaseModel):
 class WatchlistItemRead(BaseModel):
     code: str
     name: str | None
+    name_en: str | None = Field(default=None, description="English company name where the data has one")
     sector: str | None
+    sector_en: str | None = Field(default=None, description="official English name of the 33-sector")
     market: str | None
     note: str | None
     added_at: dt.datetime

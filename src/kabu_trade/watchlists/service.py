@@ -13,6 +13,7 @@ from kabu_trade.core.errors import AppError, Conflict, NotFound
 from kabu_trade.evaluations import repository as evaluations
 from kabu_trade.evaluations.service import evaluate_stock
 from kabu_trade.market import repository as market
+from kabu_trade.market.sectors import sector_en
 from kabu_trade.policies import service as policies
 from kabu_trade.watchlists import repository
 from kabu_trade.watchlists.models import Watchlist, WatchlistItem
@@ -107,7 +108,9 @@ def watchlist_view(session: Session, watchlist: Watchlist) -> dict[str, Any]:
             {
                 "code": item.code,
                 "name": stock.name if stock else None,
+                "name_en": stock.name_en if stock else None,
                 "sector": stock.sector_name if stock else None,
+                "sector_en": sector_en(stock.sector_code, stock.sector_name) if stock else None,
                 "market": stock.market if stock else None,
                 "note": item.note,
                 "added_at": item.added_at,
