@@ -816,6 +816,11 @@ export interface components {
             stock_code: string;
             /** Stock Name */
             stock_name: string | null;
+            /**
+             * Stock Name En
+             * @description English company name where the data has one
+             */
+            stock_name_en?: string | null;
             /** Policy Id */
             policy_id: number | null;
             /** Policy Version */
@@ -888,6 +893,11 @@ export interface components {
             stock_code: string;
             /** Stock Name */
             stock_name: string | null;
+            /**
+             * Stock Name En
+             * @description English company name where the data has one
+             */
+            stock_name_en?: string | null;
             /** Policy Id */
             policy_id: number | null;
             /** Policy Version */
@@ -1733,8 +1743,18 @@ export interface components {
             stock_code: string;
             /** Name */
             name: string;
+            /**
+             * Name En
+             * @description English company name where the data has one
+             */
+            name_en?: string | null;
             /** Sector */
             sector: string | null;
+            /**
+             * Sector En
+             * @description official English name of the 33-sector
+             */
+            sector_en?: string | null;
             /** Market */
             market: string | null;
             /** Match Score */
@@ -1894,6 +1914,11 @@ export interface components {
             /** Sector Code */
             sector_code?: string | null;
             /**
+             * Sector En
+             * @description official English name of the 33-sector (null when not a TSE sector)
+             */
+            sector_en?: string | null;
+            /**
              * Market
              * @description prime | standard | growth | other
              */
@@ -1960,6 +1985,11 @@ export interface components {
             sector: string | null;
             /** Sector Code */
             sector_code?: string | null;
+            /**
+             * Sector En
+             * @description official English name of the 33-sector (null when not a TSE sector)
+             */
+            sector_en?: string | null;
             /**
              * Market
              * @description prime | standard | growth | other
@@ -2181,8 +2211,18 @@ export interface components {
             code: string;
             /** Name */
             name: string | null;
+            /**
+             * Name En
+             * @description English company name where the data has one
+             */
+            name_en?: string | null;
             /** Sector */
             sector: string | null;
+            /**
+             * Sector En
+             * @description official English name of the 33-sector
+             */
+            sector_en?: string | null;
             /** Market */
             market: string | null;
             /** Note */
