@@ -67,6 +67,7 @@ const ja = {
     forget: '保存したキーを削除',
     forgetting: '削除しています…',
     start: 'J-Quants で同期を開始',
+    planUnsaved: 'プランを変えたときは、保存してから開始してください。',
   },
   estimate: {
     title: '最初の同期の見積もり',
@@ -85,7 +86,7 @@ const ja = {
     history: '過去データの範囲',
     delay: 'データの遅延',
     notes: '注意',
-    needsSetup: 'キーを保存すると見積もりが表示されます。',
+    needsSetup: 'キーを保存すると同期を開始できます。',
     needsCodes: '銘柄を保存すると見積もりが表示されます。',
   },
   confirm: {
@@ -232,6 +233,7 @@ const en: typeof ja = {
     forget: 'Forget the stored key',
     forgetting: 'Forgetting…',
     start: 'Start the J-Quants sync',
+    planUnsaved: 'You changed the plan: save it before starting.',
   },
   estimate: {
     title: 'Estimate of the first sync',
@@ -250,7 +252,7 @@ const en: typeof ja = {
     history: 'History window',
     delay: 'Data delay',
     notes: 'Notes',
-    needsSetup: 'Save a key to see the estimate.',
+    needsSetup: 'Save a key to start the sync.',
     needsCodes: 'Save codes to see the estimate.',
   },
   confirm: {

@@ -49,8 +49,10 @@ export async function saveYfinanceCodes(codes: string[]): Promise<DataSourceStat
 
 export type EstimatedSource = 'jquants' | 'yfinance'
 
-export async function fetchEstimate(source: EstimatedSource): Promise<SyncEstimate> {
-  return unwrap(client.GET(`${BASE}/estimate`, { params: { query: { source } } })) as Promise<SyncEstimate>
+/** `plan` (J-Quants): the cost under a plan before it is saved; without it, the stored plan's. */
+export async function fetchEstimate(source: EstimatedSource, plan?: JQuantsPlan): Promise<SyncEstimate> {
+  const query = plan ? { source, plan } : { source }
+  return unwrap(client.GET(`${BASE}/estimate`, { params: { query } })) as Promise<SyncEstimate>
 }
 
 /** The files chosen for an upload: prices are required, the other two optional. */
@@ -95,10 +97,14 @@ export async function fetchActiveSync(): Promise<SyncJob | null> {
   return (jobs[0] as SyncJob | undefined) ?? null
 }
 
-/** A 409 (a sync is already queued or running): name that job, so the page can follow it. */
+/**
+ * A 409 because a sync is already queued or running: name that job, so the page can follow it.
+ * Another 409 (demo data held without "replace") is said as the server words it.
+ */
 async function explainConflict(error: unknown): Promise<never> {
   if (!isApiError(error) || error.status !== 409) throw error
   const active = await fetchActiveSync().catch(() => null)
+  if (!active) throw error
   throw new JobConflictError(error, 'sync', active)
 }
 

@@ -59,7 +59,9 @@ describe('DataPage', () => {
     const plans = within(panel).getByRole('table', { name: 'J-Quants のプラン' })
     expect(within(plans).getByRole('row', { name: /Free（無料）/ })).toHaveTextContent('Free（無料）5 回2 年12 週間')
     expect(within(plans).getByRole('row', { name: /Premium/ })).toHaveTextContent('Premium500 回制限なしなし')
-    expect(within(panel).getByText('キーを保存すると見積もりが表示されます。')).toBeInTheDocument()
+    expect(within(panel).getByText('キーを保存すると同期を開始できます。')).toBeInTheDocument()
+    // What it costs decides the plan: the estimate is there before a key is pasted.
+    expect(await within(panel).findByRole('region', { name: '最初の同期の見積もり' })).toHaveTextContent('1,012 回')
 
     // "Check key" with nothing typed: asked for, nothing sent.
     await userEvent.click(within(panel).getByRole('button', { name: 'キーを確認' }))
@@ -74,6 +76,8 @@ describe('DataPage', () => {
     await waitFor(() => expect(key).toHaveAttribute('aria-invalid', 'true'))
     expect(key).toHaveAccessibleDescription(expect.stringContaining('J-Quants はこの API キーを受け付けませんでした。'))
     expect(JSON.parse(calls.find((call) => call.method === 'POST')!.body)).toEqual({ api_key: 'wrong-key', plan: 'light' })
+    // The estimate follows the plan chosen.
+    expect(calls.filter((call) => call.url.pathname.endsWith('/estimate')).map((call) => call.url.searchParams.get('plan'))).toEqual(['free', 'light'])
   })
 
   it('J-Quants: check, then save; the key is not kept in the page and the state says configured', async () => {

@@ -30,7 +30,7 @@ export function JQuantsPanel({ state, busy, onJob }: { state: DataSourceState; b
   const check = useCheckKey()
   const save = useSaveJQuants()
   const forget = useForgetKey()
-  const estimate = useEstimate('jquants', jquants.configured)
+  const estimate = useEstimate('jquants', true, plan)
   const locked = jquants.from_environment
 
   const lastError = save.error ?? check.error
@@ -152,23 +152,22 @@ export function JQuantsPanel({ state, busy, onJob }: { state: DataSourceState; b
         {forget.isError ? <ErrorMessage error={forget.error} compact /> : null}
       </form>
 
+      <EstimateView
+        estimate={estimate.data}
+        pending={estimate.isPending}
+        error={estimate.isError ? estimate.error : null}
+        onRetry={() => void estimate.refetch()}
+      />
+      {jquants.configured && plan !== jquants.plan ? <p className="field__hint">{t('jquants.planUnsaved')}</p> : null}
       {jquants.configured ? (
-        <>
-          <EstimateView
-            estimate={estimate.data}
-            pending={estimate.isPending}
-            error={estimate.isError ? estimate.error : null}
-            onRetry={() => void estimate.refetch()}
-          />
-          <StartSync
-            source="jquants"
-            state={state}
-            label={t('jquants.start')}
-            estimate={estimate.data ?? null}
-            disabled={busy || !estimate.isSuccess}
-            onJob={onJob}
-          />
-        </>
+        <StartSync
+          source="jquants"
+          state={state}
+          label={t('jquants.start')}
+          estimate={estimate.data ?? null}
+          disabled={busy || !estimate.isSuccess || plan !== jquants.plan}
+          onJob={onJob}
+        />
       ) : (
         <p className="muted data-lead">{t('estimate.needsSetup')}</p>
       )}

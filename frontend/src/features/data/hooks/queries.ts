@@ -22,7 +22,7 @@ import {
 export const dataKeys = {
   state: ['data-source'] as const,
   /** the estimate's notes are in the request's language */
-  estimate: (source: EstimatedSource, lang: string) => ['data-source', 'estimate', source, lang] as const,
+  estimate: (source: EstimatedSource, plan: JQuantsPlan | null, lang: string) => ['data-source', 'estimate', source, plan, lang] as const,
   activeSync: ['data-source', 'active-sync'] as const,
 }
 
@@ -30,10 +30,18 @@ export function useDataSource(enabled = true) {
   return useQuery({ queryKey: dataKeys.state, queryFn: fetchDataSource, enabled, staleTime: 10_000 })
 }
 
-/** The cost of the first sync, asked only once the source is set up (a key, or codes). */
-export function useEstimate(source: EstimatedSource, enabled: boolean) {
+/**
+ * The cost of the first sync: J-Quants under the plan chosen (before a key is even pasted: what
+ * it costs is what decides the plan), yfinance once codes are saved.
+ */
+export function useEstimate(source: EstimatedSource, enabled: boolean, plan: JQuantsPlan | null = null) {
   const lang = currentLanguage()
-  return useQuery({ queryKey: dataKeys.estimate(source, lang), queryFn: () => fetchEstimate(source), enabled })
+  return useQuery({
+    queryKey: dataKeys.estimate(source, plan, lang),
+    queryFn: () => fetchEstimate(source, plan ?? undefined),
+    enabled,
+    placeholderData: (previous) => previous,
+  })
 }
 
 /** The sync queued or running when the page opened (a reload during a sync finds it again). */
