@@ -10,6 +10,7 @@ import { Skeleton } from '@/components/Skeleton'
 import { usePolicies } from '@/lib/api/policies'
 import type { BatchResult, WatchlistSummary } from '@/lib/api/types'
 import { useFormat } from '@/lib/format'
+import { stockName } from '@/lib/stockNames'
 import { useEvaluateWatchlist, useRemoveFromWatchlist, useWatchlist } from '../hooks/queries'
 import { useWatchlistT, type WatchlistT } from '../i18n'
 import { WatchlistEditor } from './WatchlistEditor'
@@ -141,7 +142,7 @@ export function WatchlistCard({ summary, onDeleted }: Props) {
                   <th scope="row" className="stock-cell">
                     <Link to={`/stocks/${encodeURIComponent(item.code)}`} className="stock-link">
                       <span className="stock-link__code">{item.code}</span>{' '}
-                      <span className="stock-link__name">{item.name ?? item.code}</span>
+                      <span className="stock-link__name">{stockName(item, fmt.lang, item.code)}</span>
                     </Link>
                   </th>
                   <td className="num" data-label={t('dashboard.close')}>
@@ -175,7 +176,7 @@ export function WatchlistCard({ summary, onDeleted }: Props) {
                       <button
                         type="button"
                         className="button button--small"
-                        aria-label={w('manage.removeLabel', { code: item.code, name: item.name ?? '' }).replace('  ', ' ')}
+                        aria-label={w('manage.removeLabel', { code: item.code, name: stockName(item, fmt.lang) }).replace('  ', ' ')}
                         disabled={removeItem.isPending}
                         onClick={() =>
                           removeItem.mutate(item.code, {

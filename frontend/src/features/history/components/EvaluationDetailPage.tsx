@@ -9,6 +9,7 @@ import { isApiError } from '@/lib/api/errors'
 import { useEvaluation } from '@/lib/api/evaluations'
 import { useVocabulary } from '@/lib/api/policies'
 import { useFormat } from '@/lib/format'
+import { stockName } from '@/lib/stockNames'
 import { usePageTitle } from '@/lib/usePageTitle'
 import { useHistoryT } from '../i18n'
 import { useTriggerLabel } from './EvaluationTable'
@@ -30,7 +31,8 @@ function EvaluationDetail({ evaluationId }: { evaluationId: number | null }) {
   const vocabulary = useVocabulary()
   const triggerLabel = useTriggerLabel()
   const data = evaluation.data
-  usePageTitle(data ? `${data.stock_code} ${data.stock_name ?? ''} · ${fmt.date(data.as_of)}` : t('detail.title'))
+  const name = data ? stockName({ name: data.stock_name, name_en: data.stock_name_en }, fmt.lang) : ''
+  usePageTitle(data ? `${data.stock_code} ${name} · ${fmt.date(data.as_of)}` : t('detail.title'))
 
   const back = (
     <Link to="/history" className="his-back">
@@ -94,7 +96,7 @@ function EvaluationDetail({ evaluationId }: { evaluationId: number | null }) {
       <header className="his-detail__head">
         <div className="his-detail__title">
           <span className="code-badge">{data.stock_code}</span>
-          <h1 className="page__title">{data.stock_name ?? data.stock_code}</h1>
+          <h1 className="page__title">{name || data.stock_code}</h1>
           <RecommendationBadge value={data.recommendation} size="lg" />
         </div>
         <p className="his-detail__meta muted">

@@ -3,6 +3,7 @@ import { Link, useNavigate } from 'react-router'
 import { RecommendationBadge } from '@/components/RecommendationBadge'
 import type { EvaluationSummary } from '@/lib/api/types'
 import { useFormat } from '@/lib/format'
+import { stockName } from '@/lib/stockNames'
 import { useHistoryT } from '../i18n'
 
 export function useTriggerLabel() {
@@ -53,7 +54,7 @@ export function EvaluationTable({ items }: { items: EvaluationSummary[] }) {
                 <span className="his-date__time muted">{fmt.dateTime(item.created_at)}</span>
               </th>
               <td className="his-stock">
-                <span className="stock-link__code">{item.stock_code}</span> <span className="his-stock__name">{item.stock_name ?? ''}</span>
+                <span className="stock-link__code">{item.stock_code}</span> <span className="his-stock__name">{stockName({ name: item.stock_name, name_en: item.stock_name_en }, fmt.lang)}</span>
               </td>
               <td className="his-policy" data-label={t('col.policy')}>
                 {item.policy_name

@@ -5,6 +5,7 @@ import { ErrorMessage } from '@/components/ErrorMessage'
 import { Skeleton } from '@/components/Skeleton'
 import { usePolicies } from '@/lib/api/policies'
 import { useFormat } from '@/lib/format'
+import { stockName as nameOf } from '@/lib/stockNames'
 import { usePageTitle } from '@/lib/usePageTitle'
 import { useEvaluations } from '../hooks/queries'
 import { useHistoryT } from '../i18n'
@@ -32,7 +33,10 @@ export function HistoryPage() {
   const total = data?.total ?? 0
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
   const first = data?.items[0]
-  const stockName = filters.code && first?.stock_code === filters.code ? first.stock_name : null
+  const stockName =
+    filters.code && first?.stock_code === filters.code
+      ? nameOf({ name: first.stock_name, name_en: first.stock_name_en }, fmt.lang) || null
+      : null
 
   return (
     <div className="page his-page">

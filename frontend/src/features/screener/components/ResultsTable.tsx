@@ -4,8 +4,8 @@ import { Link, useNavigate } from 'react-router'
 import { Change } from '@/components/Change'
 import { RecommendationBadge } from '@/components/RecommendationBadge'
 import { useFormat, type Formatters } from '@/lib/format'
+import { sectorName, stockName } from '@/lib/stockNames'
 import { useScreenerT } from '../i18n'
-import { sectorName } from '../model/sectors'
 import { nextSort, sortItems, type ScreenItem, type Sort, type SortKey } from '../model/sort'
 
 type ColumnLabel =
@@ -149,10 +149,10 @@ export function ResultsTable({ items, policyId }: { items: ScreenItem[]; policyI
                 <th scope="row" className="scr-sticky scr-sticky--stock">
                   <Link to={stockPath(item.stock_code, policyId)} className="stock-link scr-stock">
                     <span className="stock-link__code">{item.stock_code}</span>
-                    <span className="stock-link__name">{item.name}</span>
+                    <span className="stock-link__name">{stockName(item, fmt.lang)}</span>
                   </Link>
                   <span className="scr-stock__meta">
-                    {[sectorName(item.sector, fmt.lang), item.market ? common(`market.${item.market as 'prime'}`, { defaultValue: item.market }) : '']
+                    {[sectorName(item, fmt.lang), item.market ? common(`market.${item.market as 'prime'}`, { defaultValue: item.market }) : '']
                       .filter(Boolean)
                       .join(' · ')}
                   </span>

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate } from 'react-router'
 import type { StockItem } from '@/lib/api/types'
+import { sectorName, stockName } from '@/lib/stockNames'
 import { useStockSearch } from '../hooks/useStockSearch'
 
 /**
@@ -21,7 +22,7 @@ export function asStockCode(input: string): string | null {
  * (waiting for its results: never the previous word's), Escape closes and then clears.
  */
 export function SearchBox() {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const navigate = useNavigate()
   const id = useId()
   const listId = `${id}-list`
@@ -164,8 +165,8 @@ export function SearchBox() {
               onClick={() => choose(item)}
             >
               <span className="search__code">{item.code}</span>
-              <span className="search__name">{item.name}</span>
-              <span className="search__meta">{item.sector ?? ''}</span>
+              <span className="search__name">{stockName(item, i18n.language)}</span>
+              <span className="search__meta">{sectorName(item, i18n.language)}</span>
             </li>
           ))}
         </ul>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { Change } from '@/components/Change'
 import type { StockDetail } from '@/lib/api/types'
 import { useFormat } from '@/lib/format'
+import { otherStockName, sectorName, stockName } from '@/lib/stockNames'
 import { AddToWatchlist } from './AddToWatchlist'
 
 const MARKETS = ['prime', 'standard', 'growth', 'other'] as const
@@ -11,21 +12,21 @@ export function StockHeader({ stock }: { stock: StockDetail }) {
   const { t, i18n } = useTranslation()
   const fmt = useFormat()
   const market = MARKETS.find((m) => m === stock.market)
-  const secondName = i18n.language === 'en' ? stock.name_kana : stock.name_en
+  const lang = i18n.language
+  const secondName = otherStockName(stock, lang)
+  const sector = sectorName(stock, lang)
   return (
     <header className="stock-header card">
       <div className="stock-header__identity">
         <div className="stock-header__codes">
           <span className="code-badge">{stock.code}</span>
           {market ? <span className="chip">{t(`market.${market}`)}</span> : null}
-          {stock.sector ? <span className="chip">{stock.sector}</span> : null}
+          {sector ? <span className="chip">{sector}</span> : null}
           <span className="chip chip--muted">{t('stock.lot', { lot: fmt.number(stock.lot_size) })}</span>
           {stock.demo ? <span className="chip chip--demo">{t('common.demo')}</span> : null}
         </div>
-        <h1 className="stock-header__name">
-          {i18n.language === 'en' && stock.name_en ? stock.name_en : stock.name}
-        </h1>
-        {secondName ? <p className="stock-header__sub">{i18n.language === 'en' ? stock.name : secondName}</p> : null}
+        <h1 className="stock-header__name">{stockName(stock, lang)}</h1>
+        {secondName ? <p className="stock-header__sub">{secondName}</p> : null}
       </div>
       <div className="stock-header__price">
         <div className="stock-header__close">

@@ -6,6 +6,7 @@ import { ErrorMessage } from '@/components/ErrorMessage'
 import { Skeleton } from '@/components/Skeleton'
 import { isApiError } from '@/lib/api/errors'
 import { useEvaluation } from '@/lib/api/evaluations'
+import { stockName } from '@/lib/stockNames'
 import { usePageTitle } from '@/lib/usePageTitle'
 import { useLatestEvaluation, useStock } from '../hooks/queries'
 import { ChartCard } from './chart/ChartCard'
@@ -36,7 +37,7 @@ function StockView({ code }: { code: string }) {
   const evaluationId = madeId ?? latest.data?.id ?? null
   // An evaluation does not change (the one just made is already in the cache): no refetching.
   const evaluation = useEvaluation(evaluationId, i18n.language, { staleTime: Infinity })
-  usePageTitle(stock.data ? `${stock.data.code} ${stock.data.name}` : code)
+  usePageTitle(stock.data ? `${stock.data.code} ${stockName(stock.data, i18n.language)}` : code)
 
   if (stock.isError) {
     if (isApiError(stock.error) && stock.error.status === 404) {
@@ -82,7 +83,7 @@ function StockView({ code }: { code: string }) {
           </div>
         </div>
       )}
-      <ChartCard code={code} name={stock.data?.name ?? code} levels={levels} />
+      <ChartCard code={code} name={stock.data ? stockName(stock.data, i18n.language, code) : code} levels={levels} />
       <div className="stock-grid">
         <EvaluatePanel
           key={policyId ?? 'none'}
