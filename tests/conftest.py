@@ -178,7 +178,7 @@ def market_context(
     context.close()
 
 
-USER_TABLES = ["job_locks", "setup_tokens", "users"]
+USER_TABLES = ["job_locks", "setup_tokens", "data_source_settings", "users"]
 
 
 @pytest.fixture

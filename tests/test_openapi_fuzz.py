@@ -35,7 +35,15 @@ ADMIN = "fuzz-admin"
 SELF_SERVICE = "fuzz-self"
 # Starting a real sync from a fuzzer would run it in the background against the shared demo
 # database; these operations are called as a plain user and so answer 403.
-AS_PLAIN_USER = {("POST", f"{API_PREFIX}/sync"), ("DELETE", f"{API_PREFIX}/sync/lock")}
+AS_PLAIN_USER = {
+    ("POST", f"{API_PREFIX}/sync"),
+    ("DELETE", f"{API_PREFIX}/sync/lock"),
+    # The same for switching the data source (it queues a sync), and the J-Quants key routes would
+    # call J-Quants itself: tests/datasource covers them against recorded answers.
+    ("POST", f"{API_PREFIX}/data-source/activate"),
+    ("POST", f"{API_PREFIX}/data-source/jquants/check"),
+    ("PUT", f"{API_PREFIX}/data-source/jquants"),
+}
 # "A request the schema allows is accepted" holds everywhere except where a rule spans what JSON
 # Schema can say: password strength (zxcvbn) and a policy's rule set (which metric pairs may
 # cross, no duplicate rules). Those answer a 422 naming the field, which every other check still

@@ -27,7 +27,9 @@ from kabu_trade.core.metrics import METRICS_PATH, EmfAggregator, RequestMetrics,
 from kabu_trade.core.openapi import install_error_documentation
 from kabu_trade.core.ratelimit import RATE_LIMIT_HEADERS, RateLimitMiddleware
 from kabu_trade.core.web import mount_web_app
+from kabu_trade.datasource.router import router as data_source_router
 from kabu_trade.evaluations.router import router as evaluations_router
+from kabu_trade.jobs.data_source_router import router as data_source_jobs_router
 from kabu_trade.jobs.health import live_router
 from kabu_trade.jobs.health import router as health_router
 from kabu_trade.jobs.router import router as jobs_router
@@ -148,7 +150,12 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             expose_headers=["x-request-id", *RATE_LIMIT_HEADERS],
         )
     # Before routing, so before authentication: a too-large body is refused unread.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # CSV uploads of the data page have their own, larger limit.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        path_limits={f"{API_PREFIX}/data-source/csv/": settings.max_upload_bytes},
+    )
     # Outside the others, so every answer carries the headers, a 413 or a 429 included.
     app.add_middleware(SecurityHeadersMiddleware, trusted_proxies=settings.trusted_proxies)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
@@ -172,6 +179,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         sync_router,
         sync_start_router,
         jobs_router,
+        data_source_router,
+        data_source_jobs_router,
         policies_router,
         evaluations_router,
         watchlists_router,

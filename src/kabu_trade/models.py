@@ -4,6 +4,7 @@ from kabu_trade.analysis.models import StockMetrics
 from kabu_trade.auth.models import SetupToken, User
 from kabu_trade.core.db import Base
 from kabu_trade.core.locks import JobLock
+from kabu_trade.datasource.models import DataSourceSettings
 from kabu_trade.evaluations.models import Evaluation
 from kabu_trade.jobs.models import Job
 from kabu_trade.market.models import DailyBar, Fundamental, Stock, SyncRun
@@ -13,6 +14,7 @@ from kabu_trade.watchlists.models import Watchlist, WatchlistItem
 __all__ = [
     "Base",
     "DailyBar",
+    "DataSourceSettings",
     "Evaluation",
     "Fundamental",
     "Job",

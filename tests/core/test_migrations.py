@@ -21,6 +21,7 @@ TABLES = {
     "sync_runs",
     "job_locks",
     "jobs",
+    "data_source_settings",
     "stock_metrics",
     "policies",
     "policy_versions",
@@ -57,6 +58,8 @@ def test_every_user_owned_table_has_an_owner_column() -> None:
     shared = {"stocks", "daily_bars", "fundamentals", "job_locks", "setup_tokens", "users", "stock_metrics"}
     # watchlist items belong to their watchlist, which has the owner
     shared |= {"watchlist_items"}
+    # the install's one row of data source settings, kept by administrators (updated_by says who)
+    shared |= {"data_source_settings"}
     for table in Base.metadata.sorted_tables:
         if table.name not in shared:
             owner_columns = {"user_id", "owner_id", "triggered_by", "requested_by"} & set(

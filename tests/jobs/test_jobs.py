@@ -107,8 +107,9 @@ def test_a_failed_job_records_why_and_the_worker_goes_on(
 def test_a_job_whose_worker_died_is_failed_by_the_next_worker(
     backend: str, context_factory: ContextFactory
 ) -> None:
+    # A refresh is failed at once; a sync is resumed instead (tests/jobs/test_resume.py).
     context = context_factory(backend)
-    job_id = _queue(context)
+    job_id = _queue(context, REFRESH)
     with session_scope(context.sessions) as session:
         assert repository.claim_next(session, "dead-host:1:x") is not None
         session.execute(

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
 
     jquants_api_key: SecretStr | None = None
     jquants_plan: JQuantsPlan = "free"
+    # Where J-Quants V2 answers: a local replay server stands in for it in browser tests.
+    jquants_base_url: str = Field(default="https://api.jquants.com/v2", description="J-Quants V2 base URL")
 
     # Capacity (core/capacity.py): processes per host, threads per process, and the database pool
     # that follows from them; read the README's "Capacity" before changing them.
@@ -128,6 +130,8 @@ class Settings(BaseSettings):
 
     # Request bodies over this are refused with 413 before they are read (core/http.py).
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # CSV uploads of the data page (POST /api/v1/data-source/csv/*) have their own, larger limit.
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
 
     # Request metrics (core/metrics.py). GET /metrics answers a loopback peer that no proxy
     # forwarded, or a bearer token equal to this one; anyone else gets a 404.

@@ -235,8 +235,10 @@ def install_error_handlers(app: FastAPI, account_language: AccountLanguage | Non
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
         lang = await language(request)
+        # An error may list every invalid value (e.g. each bad row of an uploaded file).
+        extra = {"errors": exc.errors} if getattr(exc, "errors", None) else {}
         return _answer(
-            error_body(exc.error, exc.message(lang), exc.field), exc.status_code, lang, exc.headers
+            error_body(exc.error, exc.message(lang), exc.field, **extra), exc.status_code, lang, exc.headers
         )
 
     @app.exception_handler(RequestValidationError)

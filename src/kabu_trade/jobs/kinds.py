@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from kabu_trade.core.context import AppContext
+from kabu_trade.core.db import session_scope
 from kabu_trade.core.errors import AppError, InvalidInput
+from kabu_trade.datasource import service as datasource
 from kabu_trade.jobs.pipeline import Progress, after_market_change, refresh_metrics
 from kabu_trade.market.providers.base import MarketDataProvider
 from kabu_trade.market.providers.factory import create_provider
@@ -40,9 +42,18 @@ def run_sync(
     source = params.get("source")
     if source is not None and not isinstance(source, str):
         raise InvalidInput("source must be a data source name", field="source")
-    csv_files = {name: Path(str(params[name])) for name in _CSV_PARAMS if params.get(name)}
     until = _date_param(params, "until")
-    provider = create_provider(context.settings, source, **csv_files)  # type: ignore[arg-type]
+    # The data page's stored settings (source, key, plan, codes) over the environment's.
+    with session_scope(context.sessions) as session:
+        config = datasource.provider_config(session, context.settings, source)
+    files = {name: params.get(name) or config.csv_files.get(name) for name in _CSV_PARAMS}
+    csv_files = {name: Path(str(path)) for name, path in files.items() if path}
+    provider = create_provider(
+        context.settings,
+        config.source,
+        **csv_files,  # type: ignore[arg-type]
+        **config.provider_kwargs(),
+    )
     try:
         return sync_then_follow(
             context,

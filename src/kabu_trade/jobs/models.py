@@ -18,6 +18,7 @@ from kabu_trade.core.db import Base, JSONDoc, UTCDateTime, utcnow
 
 QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
 ACTIVE_STATUSES = (QUEUED, RUNNING)
+MAX_ATTEMPTS = 3
 STATUSES = (QUEUED, RUNNING, SUCCEEDED, FAILED)
 
 
@@ -41,8 +42,24 @@ class Job(Base):
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
     progress_label: Mapped[str] = mapped_column(String(200), default="")
+    # When the current phase began (its total changed) and how far it was then: the rate since
+    # then gives the phase's remaining time (``eta_seconds``).
+    progress_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    progress_base: Mapped[int] = mapped_column(Integer, default=0)
+    # 1 for the first run; a sync whose worker died is queued again (it resumes from the chunks it
+    # committed) up to MAX_ATTEMPTS times.
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    @property
+    def eta_seconds(self) -> float | None:
+        """Seconds left in the current phase at the rate so far; None until there is progress."""
+        done, base, total = self.progress_done, self.progress_base or 0, self.progress_total
+        if self.status != RUNNING or self.progress_since is None or done <= base or total <= done:
+            return 0.0 if self.status == RUNNING and total and done >= total else None
+        elapsed = (utcnow() - self.progress_since).total_seconds()
+        return round(max(elapsed, 0.0) / (done - base) * (total - done), 1)
 
     __table_args__ = (
         # At most one queued or running job of a kind: a second request for a sync while one is

@@ -29,6 +29,10 @@ class JobRead(BaseModel):
     progress_label: str
     result: dict[str, Any] | None = Field(description="what the job did, e.g. rows written by a sync")
     error: str | None
+    eta_seconds: float | None = Field(
+        description="seconds left in the current phase at the rate so far; null until there is progress"
+    )
+    attempt: int = Field(description="1, or the run after a worker died (a sync resumes where it was)")
 
 
 class JobCreate(BaseModel):

@@ -18,6 +18,8 @@ from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope
 from kabu_trade.core.errors import AppError, Conflict, NotFound
 from kabu_trade.core.locks import new_holder_id
+from kabu_trade.datasource import repository as datasource_repository
+from kabu_trade.datasource import service as datasource
 from kabu_trade.jobs import repository
 from kabu_trade.jobs.kinds import HANDLERS, SYNC, JobFailed, Result
 from kabu_trade.jobs.models import FAILED, RUNNING, SUCCEEDED, Job
@@ -126,9 +128,11 @@ def _json_safe(result: Result | None) -> Result | None:
 def ensure_first_load(context: AppContext) -> Job | None:
     """An empty install on the demo source queues the demo load (once: the queue dedupes), so the
     API can listen at once while a worker fills the database in the background."""
-    if context.settings.data_source != "demo":
-        return None
     with session_scope(context.sessions) as session:
+        # The data page's choice, else KABU_DATA_SOURCE: an install switched to real data is not
+        # given the demo again.
+        if datasource.active_source(datasource_repository.get(session), context.settings) != "demo":
+            return None
         if market.latest_bar_date(session) is not None or repository.active_job(session, SYNC):
             return None
     try:

@@ -4,8 +4,10 @@ Server modes run it as its own process (``kabu-trade worker``: the compose servi
 scheduled task), so an API replica holds the request path only. The embedded mode runs it as a
 thread of the API process (``KABU_JOBS_IN_PROCESS``), so one command still does everything.
 
-Every poll it also records as failed the jobs (and sync runs) whose worker died: a running job
-whose heartbeat is older than the job lease.
+Every poll it also recovers the jobs (and sync runs) whose worker died: a running job whose
+heartbeat is older than the job lease. A sync is queued again to resume (it keeps the chunks it
+committed, and the next run starts after them), once the dead sync's own lease has run out, up to
+``MAX_ATTEMPTS`` runs; any other job, or a sync out of attempts, is recorded as failed with why.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ import structlog
 from sqlalchemy.exc import SQLAlchemyError
 
 from kabu_trade.core.context import AppContext
-from kabu_trade.core.db import session_scope
+from kabu_trade.core.db import session_scope, utcnow
 from kabu_trade.core.errors import AppError, Conflict
 from kabu_trade.core.locks import new_holder_id
 from kabu_trade.jobs import repository, service
 from kabu_trade.jobs.kinds import SYNC
+from kabu_trade.jobs.models import Job
 from kabu_trade.jobs.schedule import DailySchedule
-from kabu_trade.market.sync_runs import recover_dead_runs
+from kabu_trade.market.sync_runs import read_sync_lease, recover_dead_runs
 
 log = structlog.get_logger(__name__)
 # Dead jobs are looked for at most this often (a query over the running ones).
@@ -99,9 +102,20 @@ class Worker:
         self._last_recovery = now
         lease = timedelta(seconds=self.context.settings.job_lease_seconds)
         with session_scope(self.context.sessions) as session:
-            failed = repository.fail_abandoned(session, lease)
-        if failed:
-            log.warning("jobs_abandoned_failed", jobs=failed)
+            sync_lease = read_sync_lease(session)
+            # The dead sync's lease still held: a new run now would find "another sync running".
+            sync_free = sync_lease is None or sync_lease.expired(utcnow())
+
+            def decide(job: Job) -> str:
+                if job.kind != SYNC:
+                    return repository.FAIL
+                return repository.REQUEUE if sync_free else repository.WAIT
+
+            recovery = repository.recover_abandoned(session, lease, decide)
+        if recovery.requeued:
+            log.warning("jobs_abandoned_requeued", jobs=recovery.requeued)
+        if recovery.failed:
+            log.warning("jobs_abandoned_failed", jobs=recovery.failed)
         runs = recover_dead_runs(self.context.sessions)
         if runs:
             log.warning("sync_dead_runs_failed", runs=runs)

@@ -14,6 +14,10 @@ UTF-16/UTF-32 as some spreadsheets save "Unicode" text, and may use the usual Ja
 (日付, 始値, …) instead of the English ones. Bytes that none of these can read are reported with their
 offset and line.
 
+``check_csv`` runs the same reading and checks over the bytes of one uploaded file and returns
+every problem instead of raising (the data page's preview and import); ``CsvProvider`` raises at the
+first bad file.
+
 Every bar must be on a TSE trading day (the exchange calendar) no later than the last completed
 session: a Saturday, a holiday or a day that has not closed yet is a problem of its row. The file is
 the investor's chosen history, so the sync's window is widened to its first date (``start``) rather
@@ -29,6 +33,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -178,25 +183,30 @@ class _Undecodable(ValueError):
 
 
 def _decode(data: bytes) -> str:
+    return decode_text(data)[0]
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the name of the encoding it was read as (raises ``_Undecodable``)."""
     for bom, encoding, label in _BOMS:
         if data.startswith(bom):
-            return _decode_as(data, len(bom), encoding, label)
+            return _decode_as(data, len(bom), encoding, label), f"{label} (BOM)"
     if b"\x00" in data[:4096]:
         # NUL bytes in a text file: UTF-16 saved without its byte-order mark (ASCII text has the
         # zero byte of each pair on the same side), which UTF-8 would "read" as text full of NULs.
         head = data[:4096]
         even, odd = head[0::2].count(0), head[1::2].count(0)
         if max(even, odd) >= len(head) // 4 and min(even, odd) == 0:
-            return _decode_as(data, 0, "utf-16-be" if even else "utf-16-le", "UTF-16")
+            return _decode_as(data, 0, "utf-16-be" if even else "utf-16-le", "UTF-16"), "UTF-16"
         nul = data.index(b"\x00")
         raise _Undecodable(
             _line_at(data, nul), f"the file has a NUL byte at offset {nul}: it is not CSV text"
         )
     # UTF-8 first: cp932 would "decode" most UTF-8 Japanese into mojibake, the reverse rarely works.
     failures: list[UnicodeDecodeError] = []
-    for encoding in ("utf-8", "cp932"):
+    for encoding, label in (("utf-8", "UTF-8"), ("cp932", "Shift_JIS (cp932)")):
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), label
         except UnicodeDecodeError as exc:
             failures.append(exc)
     # The encoding that read further is the likelier intent: its first bad byte is the one to name.
@@ -246,6 +256,10 @@ def _read(path: Path, report: _Report) -> pd.DataFrame | None:
     except _Undecodable as exc:
         report.add_one(exc.line, "", str(exc))
         return None
+    return _read_text(text, report)
+
+
+def _read_text(text: str, report: _Report) -> pd.DataFrame | None:
     header = next(csv.reader(io.StringIO(text)), [])
     if not text.strip() or not header:
         report.add_one(1, "", "the file is empty")
@@ -474,6 +488,84 @@ def _load(path: Path, check: Callable[[pd.DataFrame, _Report], pd.DataFrame | No
     if checked is None:  # cannot happen: a check that returns nothing has reported why, and raised above
         raise RuntimeError(f"{path.name}: validation stopped without saying why")
     return checked
+
+
+#: What each kind of file holds, in the order they must be checked (bars are checked against stocks).
+CSV_KINDS = ("stocks", "bars", "fundamentals")
+PREVIEW_ROWS = 10
+
+
+@dataclass
+class CsvCheck:
+    """One uploaded file read and checked: what it holds, and every problem found (by row)."""
+
+    kind: str
+    filename: str
+    encoding: str | None = None
+    columns: list[str] = field(default_factory=list)
+    rows: int = 0
+    preview: list[dict[str, str]] = field(default_factory=list)
+    codes: int = 0  # distinct readable codes
+    from_date: date | None = None  # first and last readable date (bars: date; fundamentals: disclosed)
+    to_date: date | None = None
+    #: the valid data (as ``CsvProvider`` would hold it); None when there is any problem
+    data: pd.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.total == 0 and self.data is not None
+
+
+def check_csv(
+    data: bytes,
+    kind: str,
+    filename: str,
+    *,
+    last_session: date | None = None,
+    listed_codes: set[str] | None = None,
+    listed_name: str = "the stocks file",
+) -> CsvCheck:
+    """Read and check one file of ``kind`` (bars, fundamentals, stocks) without raising: the same
+    decoding and checks as ``CsvProvider``, every problem (up to ``MAX_PROBLEMS``) kept by row.
+    ``listed_codes``: the stocks file's codes, which every bar's code must be among."""
+    if kind not in CSV_KINDS:
+        raise InvalidInput(f"unknown CSV kind {kind!r}: use one of {', '.join(CSV_KINDS)}", field="kind")
+    result = CsvCheck(kind=kind, filename=filename)
+    report = _Report(filename)
+    try:
+        text, result.encoding = decode_text(data)
+    except _Undecodable as exc:
+        report.add_one(exc.line, "", str(exc))
+        text = None
+    frame = _read_text(text, report) if text is not None else None
+    checked = None
+    if frame is not None:
+        result.columns = [str(c) for c in frame.columns]
+        result.rows = len(frame)
+        result.preview = [
+            {str(k): "" if pd.isna(v) else _show(v) for k, v in row.items()}
+            for row in frame.head(PREVIEW_ROWS).to_dict(orient="records")
+        ]
+        if kind == "bars":
+            sessions = last_session or last_completed_session()
+            listed = (listed_name, listed_codes) if listed_codes is not None else None
+            checked = _check_bars(frame, report, sessions, listed)
+        elif kind == "stocks":
+            checked = _check_stocks(frame, report)
+        else:
+            checked = _check_fundamentals(frame, report)
+    if checked is not None:
+        result.codes = int(checked["code"].nunique())
+        column = {"bars": "date", "fundamentals": "disclosed_date"}.get(kind)
+        days = checked[column].dropna() if column else None
+        if days is not None and not days.empty:
+            result.from_date, result.to_date = days.min().date(), days.max().date()
+    result.problems = sorted(report.problems, key=lambda p: p[0])
+    result.total = report.total
+    result.data = checked if report.total == 0 else None
+    return result
 
 
 def _no_fundamentals() -> pd.DataFrame:

@@ -1,4 +1,9 @@
-"""Build the configured provider. Imports are lazy: a laptop on the demo never loads yfinance."""
+"""Build the configured provider. Imports are lazy: a laptop on the demo never loads yfinance.
+
+The environment (``KABU_JQUANTS_API_KEY``, ``KABU_UNIVERSE`` …) is the default; a caller holding
+other configuration (the data page's stored settings, resolved in ``jobs.kinds``) passes it in
+``jquants_api_key``, ``jquants_plan`` and ``universe``, which win over the environment.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,9 @@ def create_provider(
     csv_bars: Path | None = None,
     csv_fundamentals: Path | None = None,
     csv_stocks: Path | None = None,
+    jquants_api_key: str | None = None,
+    jquants_plan: str | None = None,
+    universe: list[str] | None = None,
 ) -> MarketDataProvider:
     source = name or settings.data_source
     if source == "demo":
@@ -32,12 +40,16 @@ def create_provider(
     if source == "jquants":
         from kabu_trade.market.providers.jquants import JQuantsProvider
 
-        key = settings.jquants_api_key.get_secret_value() if settings.jquants_api_key else ""
-        return JQuantsProvider(api_key=key, plan=settings.jquants_plan)
+        key = jquants_api_key
+        if key is None:
+            key = settings.jquants_api_key.get_secret_value() if settings.jquants_api_key else ""
+        return JQuantsProvider(
+            api_key=key, plan=jquants_plan or settings.jquants_plan, base_url=settings.jquants_base_url
+        )
     if source == "yfinance":
         from kabu_trade.market.providers.yfinance_source import YFinanceProvider
 
-        return YFinanceProvider(settings.universe)
+        return YFinanceProvider(universe if universe else settings.universe)
     raise InvalidInput(f"Unknown data source {source!r}: use demo, csv, jquants or yfinance.", field="source")
 
 

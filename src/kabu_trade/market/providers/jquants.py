@@ -66,6 +66,7 @@ FINS_PATH_PREFIX = "/fins/"
 # Years of history each plan serves; Premium serves everything (from 2008-05-07).
 PLAN_HISTORY_YEARS: dict[str, int | None] = {"free": 2, "light": 5, "standard": 10, "premium": None}
 FREE_PLAN_DELAY = timedelta(weeks=12)
+DEFAULT_BASE_URL = ClientV2.JQUANTS_API_BASE
 # Failures on the way that may pass: no connection, no answer in time, a body cut off mid-way.
 _TRANSIENT_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
@@ -205,11 +206,15 @@ class RequestGate:
                 f"{message}"
             )
         if status in (401, 403):
-            return SourceError(
+            return JQuantsRefused(
                 f"J-Quants refused {what} (HTTP {status}: {message}). Check KABU_JQUANTS_API_KEY and "
                 f"that the {self._plan} plan (KABU_JQUANTS_PLAN) includes this data."
             )
         return SourceError(f"J-Quants answered HTTP {status} for {what}{after}: {message}")
+
+
+class JQuantsRefused(SourceError):
+    """J-Quants answered 401 or 403: the key is wrong, or the plan does not include the data."""
 
 
 class _GatedClientV2(ClientV2):  # type: ignore[misc]  # jquantsapi ships no type information
@@ -221,8 +226,11 @@ class _GatedClientV2(ClientV2):  # type: ignore[misc]  # jquantsapi ships no typ
         session: requests.Session,
         gate: RequestGate,
         fins_limiter: SlidingWindowLimiter,
+        base_url: str = DEFAULT_BASE_URL,
     ) -> None:
         super().__init__(api_key=api_key)
+        # The client builds every URL from this attribute: an instance value redirects them all.
+        self.JQUANTS_API_BASE = base_url.rstrip("/")
         self._session = session
         self._gate = gate
         self._fins_limiter = fins_limiter
@@ -262,6 +270,7 @@ class JQuantsProvider(MarketDataProvider):
         sleep: Callable[[float], None] = time.sleep,
         today: Callable[[], date] | None = None,
         retry: RetryPolicy | None = None,
+        base_url: str = DEFAULT_BASE_URL,
     ) -> None:
         key = (api_key or "").strip()
         if not key:
@@ -281,19 +290,16 @@ class JQuantsProvider(MarketDataProvider):
         limiter = SlidingWindowLimiter(RATE_LIMITS[plan], clock=clock, sleep=sleep)
         gate = RequestGate(limiter, retry or RetryPolicy(), sleep=sleep, plan=plan)
         fins_limiter = SlidingWindowLimiter(FINS_RATE_LIMIT, clock=clock, sleep=sleep)
-        self._client = _GatedClientV2(key, self._session, gate, fins_limiter)
+        self._client = _GatedClientV2(key, self._session, gate, fins_limiter, base_url)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> JQuantsProvider:
         key = settings.jquants_api_key.get_secret_value() if settings.jquants_api_key else None
-        return cls(key, settings.jquants_plan)
+        return cls(key, settings.jquants_plan, base_url=settings.jquants_base_url)
 
     def coverage(self) -> tuple[date | None, date]:
         """First and last date the plan serves today (``None``: no lower bound)."""
-        today = self._today()
-        last = today - FREE_PLAN_DELAY if self.plan == "free" else today
-        years = PLAN_HISTORY_YEARS[self.plan]
-        return (_years_before(today, years) if years else None), last
+        return plan_coverage(self.plan, self._today())
 
     def list_stocks(self) -> pd.DataFrame:
         raw: pd.DataFrame = self._call("/equities/master", lambda: self._client.get_eq_master())
@@ -380,6 +386,13 @@ class JQuantsProvider(MarketDataProvider):
         except (KeyError, ValueError) as exc:
             # invalid JSON (a maintenance page …), or a field the client's column list expects missing
             raise SourceError(f"J-Quants returned an unexpected payload for {what}: {exc!r}") from exc
+
+
+def plan_coverage(plan: str, today: date) -> tuple[date | None, date]:
+    """First and last date ``plan`` serves on ``today`` (``None``: no lower bound)."""
+    last = today - FREE_PLAN_DELAY if plan == "free" else today
+    years = PLAN_HISTORY_YEARS[plan]
+    return (_years_before(today, years) if years else None), last
 
 
 def _status(exc: requests.RequestException) -> int | None:

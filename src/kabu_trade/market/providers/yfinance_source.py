@@ -259,6 +259,10 @@ def _note_gaps(bars: pd.DataFrame, notes: Notes) -> None:
 # --- the provider -----------------------------------------------------------------------------------
 
 
+# Seconds between two chart requests (one per code): Yahoo rate-limits bursts.
+PAUSE_SECONDS = 0.3
+
+
 class YFinanceProvider(MarketDataProvider):
     """Per-symbol daily bars from Yahoo Finance for the configured universe (``KABU_UNIVERSE``)."""
 
@@ -273,7 +277,7 @@ class YFinanceProvider(MarketDataProvider):
         session: HttpSession | None = None,
         tries: int = 4,
         backoff_seconds: float = 1.0,
-        pause_seconds: float = 0.3,
+        pause_seconds: float = PAUSE_SECONDS,
         timeout_seconds: float = 20.0,
         cache_seconds: float = 1800.0,
         clock: Callable[[], datetime] | None = None,
