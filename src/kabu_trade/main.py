@@ -36,6 +36,7 @@ from kabu_trade.jobs.router import router as jobs_router
 from kabu_trade.jobs.router import sync_start_router
 from kabu_trade.jobs.service import ensure_first_load
 from kabu_trade.jobs.worker import WorkerThread
+from kabu_trade.market.router import market_router
 from kabu_trade.market.router import router as stocks_router
 from kabu_trade.market.sync_router import router as sync_router
 from kabu_trade.policies.router import router as policies_router
@@ -176,6 +177,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         auth_router,
         users_router,
         stocks_router,
+        market_router,
         sync_router,
         sync_start_router,
         jobs_router,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from kabu_trade.analysis.catalog import METRICS
@@ -198,3 +199,44 @@ def test_sorted_by_priority_deterministic_and_serialisable() -> None:
 def test_all_missing_metrics() -> None:
     points = points_for(dict.fromkeys(METRICS))
     assert [p.message_key for p in points] == ["kp.low_confidence"]
+
+
+def test_the_earnings_date_within_ten_sessions_is_named_with_the_sessions_left() -> None:
+    # Friday 2024-12-20: 2024-12-30 is 6 sessions on; the TSE is closed 31 Dec – 3 Jan.
+    as_of = date(2024, 12, 20)
+    metrics, levels = (
+        {**UPTREND, "days_to_next_disclosure": 10},
+        price_levels(UPTREND, target_return_pct=None, stop_loss_pct=None),
+    )
+    near = by_key(key_points(metrics, score(metrics), levels, as_of=as_of))["kp.earnings_date_near"]
+    assert near == KeyPoint(
+        "caution", "medium", "kp.earnings_date_near", {"date": "2024-12-30", "sessions": 6}
+    )
+    assert "kp.earnings_soon" not in by_key(key_points(metrics, score(metrics), levels, as_of=as_of))
+    soon = {**UPTREND, "days_to_next_disclosure": 3}  # Monday 23 Dec: 1 session
+    first = key_points(soon, score(soon), levels, as_of=as_of)[0]
+    assert (first.message_key, first.priority, first.params["sessions"]) == (
+        "kp.earnings_date_near",
+        "high",
+        1,
+    )
+    # 14 calendar days over the year end are 7 sessions: still near; 20 days (11 sessions) are not.
+    later = {**UPTREND, "days_to_next_disclosure": 14}
+    assert by_key(key_points(later, score(later), levels, as_of=as_of))["kp.earnings_date_near"].params == {
+        "date": "2025-01-03",
+        "sessions": 6,
+    }
+    far = {**UPTREND, "days_to_next_disclosure": 21}
+    assert "kp.earnings_date_near" not in by_key(key_points(far, score(far), levels, as_of=as_of))
+    overdue = {**UPTREND, "days_to_next_disclosure": -2}
+    assert "kp.earnings_date_near" not in by_key(key_points(overdue, score(overdue), levels, as_of=as_of))
+
+
+def test_the_earnings_date_reads_in_both_languages() -> None:
+    from kabu_trade.evaluations.messages import render
+
+    params = {"date": "2024-12-30", "sessions": 6}
+    ja = render("kp.earnings_date_near", params, "ja", strict=True)
+    en = render("kp.earnings_date_near", params, "en", strict=True)
+    assert "決算発表予定日" in ja and "2024年12月30日" in ja and "あと6営業日" in ja
+    assert "30 Dec 2024" in en and "6 sessions away" in en

@@ -328,3 +328,48 @@ async def test_a_bad_price_window_is_refused_before_the_cache(
         refused = await cached_client.get(url, headers=headers)
         assert refused.status_code == 400
         assert refused.json()["field"] == "from"
+
+
+async def test_search_hits_carry_their_last_close_and_change(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
+) -> None:
+    stock = _a_stock(context)
+    hits = (await client.get("/api/v1/stocks", params={"q": stock.code}, headers=auth_headers)).json()
+    hit = next(i for i in hits["items"] if i["code"] == stock.code)
+    detail = (await client.get(f"/api/v1/stocks/{stock.code}", headers=auth_headers)).json()
+    # The same figures as the stock page, computed for the whole page of hits at once.
+    for key in ("as_of", "last_close", "change", "change_pct"):
+        assert hit[key] == detail[key], key
+    assert hit["as_of"] == DEMO_END.isoformat() and hit["change"] is not None
+    page = (await client.get("/api/v1/stocks?limit=40", headers=auth_headers)).json()
+    assert all(i["last_close"] is not None and i["change_pct"] is not None for i in page["items"])
+
+
+async def test_the_detail_has_the_next_earnings_date_with_its_sessions(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
+) -> None:
+    from kabu_trade.analysis.fundamentals import fundamental_metrics
+    from kabu_trade.market.calendar import sessions_between
+
+    seen = 0
+    with session_scope(context.sessions) as session:
+        codes = repository.stock_codes(session)[:8]
+    for code in codes:
+        body = (await client.get(f"/api/v1/stocks/{code}", headers=auth_headers)).json()
+        with session_scope(context.sessions) as session:
+            disclosures = repository.fundamentals_frame(session, code)
+            days = fundamental_metrics(
+                disclosures.drop(columns="code"), None, DEMO_END, repository.split_events(session, code)
+            )["days_to_next_disclosure"]
+        nxt = body["next_earnings"]
+        # The stock page and the evaluation's metric share one estimate.
+        assert (nxt is None) == (days is None), code
+        if nxt is None:
+            continue
+        seen += 1
+        assert nxt["days"] == days and nxt["estimated"] is True
+        day = date.fromisoformat(nxt["date"])
+        assert (day - DEMO_END).days == days
+        if day > DEMO_END:
+            assert nxt["sessions"] == len(sessions_between(date.fromordinal(DEMO_END.toordinal() + 1), day))
+    assert seen

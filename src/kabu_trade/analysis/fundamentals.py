@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 
 from kabu_trade.analysis._frames import _days, _floats, _require_frame
 from kabu_trade.analysis.catalog import FUNDAMENTAL_METRICS
+from kabu_trade.market.earnings_schedule import OVERDUE_TOLERANCE_DAYS, expected_next_disclosure
 from kabu_trade.market.providers.base import FUNDAMENTAL_COLUMNS
 from kabu_trade.market.ratios import fundamental_ratios
 
@@ -56,8 +57,6 @@ DISCLOSURE_COLUMNS = FUNDAMENTAL_COLUMNS[1:]  # without the code
 _VALUES = DISCLOSURE_COLUMNS[3:]
 # Figures only results report; a forecast revision has none of them.
 ACTUALS = [c for c in _VALUES if c not in ("forecast_eps", "forecast_dps")]
-NEXT_DISCLOSURE_FALLBACK_DAYS = 91
-OVERDUE_TOLERANCE_DAYS = 10
 
 
 def fundamental_metrics(
@@ -293,23 +292,7 @@ def _next_disclosure(
     as_of: NDArray[np.datetime64],
     n: int,
 ) -> Floats:
-    """Estimated days to the next disclosure (see the module docstring)."""
-    if len(cid) == 0:
-        return np.full(n, np.nan)
-    position = np.arange(len(cid))
-    # Per code the latest period, and within it the first disclosure (a correction comes later).
-    order = np.lexsort((-position, period, cid))
-    ids = cid[order]
-    ends = order[np.r_[ids[1:] != ids[:-1], True]]
-    latest = np.full(n, -1, dtype=np.intp)
-    latest[cid[ends]] = ends
-    code_period = cid.astype(np.int64) * (1 << 20) + period
-    # The period after the latest one ends 3 months later; a year earlier that is month − 9.
-    prior = _lookup(code_period, _take_keys(code_period - 9, latest), "first")
-    expected = np.where(
-        prior >= 0,
-        _take_days(disclosed, prior) + np.timedelta64(365, "D"),
-        _take_days(disclosed, latest) + np.timedelta64(NEXT_DISCLOSURE_FALLBACK_DAYS, "D"),
-    )
-    days = _days_between(as_of, expected)
+    """Estimated days to the next disclosure (``market.earnings_schedule``, also behind the stock
+    page's next earnings date)."""
+    days = _days_between(as_of, expected_next_disclosure(cid, disclosed, period, n))
     return np.where(days >= -OVERDUE_TOLERANCE_DAYS, days, np.nan)

@@ -7,6 +7,7 @@ Messages stay as keys with parameters; ``render_result`` turns them into the rea
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from kabu_trade.analysis.catalog import FUNDAMENTAL_METRICS, TECHNICAL_METRICS
@@ -22,8 +23,11 @@ ENGINE_VERSION = 1
 Metrics = Mapping[str, float | None]
 
 
-def evaluate(metrics: Metrics, policy: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Score ``metrics`` (names from the catalog), judged against ``policy`` (a policy snapshot)."""
+def evaluate(
+    metrics: Metrics, policy: Mapping[str, Any] | None = None, as_of: date | None = None
+) -> dict[str, Any]:
+    """Score ``metrics`` (names from the catalog), judged against ``policy`` (a policy snapshot);
+    ``as_of``, the metrics' date, dates the estimated next earnings in the key points."""
     weights = dict(policy.get("weights") or {}) if policy else None
     scored = score(metrics, weights)
     parsed = parse_rules(policy["rules"]) if policy else []
@@ -49,6 +53,7 @@ def evaluate(metrics: Metrics, policy: Mapping[str, Any] | None = None) -> dict[
         target_return_pct=policy.get("target_return_pct") if policy else None,
         policy_name=str(policy.get("name") or "") if policy else None,
         match=match,
+        as_of=as_of,
     )
     return {
         "engine_version": ENGINE_VERSION,

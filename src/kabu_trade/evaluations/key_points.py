@@ -11,8 +11,10 @@ Built from the score, the price levels, the policy's rule results and a few metr
   neutral stock, where it is no reason to sell), the target (sell, medium), the trailing stop
   (sell, low), a resistance before the target, a stop inside the daily noise, a risk/reward
   under 1 (cautions);
-- events and conditions: earnings within 7 days (caution, high; 8–14 days: low), just after
-  earnings (low), low liquidity, high volatility (ATR %), missing data (low confidence), the
+- events and conditions: the estimated earnings date within 10 sessions of the as-of date, named
+  with the sessions left (caution, high within 5 sessions, else medium; an evaluation without its
+  as-of date counts calendar days: within 7 high, 8–14 low), just after earnings (low), low
+  liquidity, high volatility (ATR %), missing data (low confidence), the
   close near its 52-week high or low, RSI beyond 80 / 20;
 - the strongest three buy and three sell signals (high ≥ 5 points, medium ≥ 2, else low), with
   the signal's own message; the close above (below) two or more moving averages is one point
@@ -26,11 +28,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from kabu_trade.analysis.scoring import ScoreResult
 from kabu_trade.analysis.signals import LOW_TURNOVER_YEN, Params, Signal, clean_metrics
 from kabu_trade.evaluations.levels import Levels
+from kabu_trade.market.calendar import sessions_after
 
 PointType = Literal["buy", "sell", "caution"]
 Priority = Literal["high", "medium", "low"]
@@ -39,6 +43,7 @@ PRIORITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 EARNINGS_SOON_DAYS = 7
 EARNINGS_UPCOMING_DAYS = 14
 EARNINGS_JUST_OUT_DAYS = 2
+EARNINGS_NEAR_SESSIONS, EARNINGS_VERY_NEAR_SESSIONS = 10, 5
 VERY_LOW_TURNOVER_YEN = 10_000_000.0
 HIGH_ATR_PCT, VERY_HIGH_ATR_PCT = 4.0, 6.0
 NEAR_52W_PCT = 3.0
@@ -72,7 +77,8 @@ MESSAGE_KEYS = frozenset(
         "kp.policy_rule_unknown",
         "kp.close_above_mas",
         "kp.close_below_mas",
-        "kp.earnings_soon",
+        "kp.earnings_date_near",
+        "kp.earnings_soon",  # emitted only without an as-of date (and stored before the date)
         "kp.earnings_upcoming",
         "kp.earnings_just_out",
         "kp.low_liquidity",
@@ -107,16 +113,18 @@ def key_points(
     target_return_pct: float | None = None,
     policy_name: str | None = None,
     match: float | None = None,
+    as_of: date | None = None,
 ) -> list[KeyPoint]:
     """The key points of one evaluation, most important first, the policy's verdict leading.
-    ``policy_name`` is None for an evaluation without a policy (``match``: its match score)."""
+    ``policy_name`` is None for an evaluation without a policy (``match``: its match score);
+    ``as_of``: the date of the metrics, which dates the estimated next earnings."""
     values = clean_metrics(metrics)
     policy: list[KeyPoint] = []
     if policy_name is not None and rule_results:
         policy += _verdict(rule_results, policy_name, match)
     policy += _rules(rule_results)
     points: list[KeyPoint] = []
-    points += _events(values)
+    points += _events(values, as_of)
     points += _levels(values, score, levels, stop_loss_pct, target_return_pct)
     points += _signals(score.signals)
     points += _conditions(values, score)
@@ -126,10 +134,18 @@ def key_points(
     )
 
 
-def _events(v: Mapping[str, float]) -> list[KeyPoint]:
+def _events(v: Mapping[str, float], as_of: date | None) -> list[KeyPoint]:
     points = []
     days = v.get("days_to_next_disclosure")
-    if days is not None and 0 <= days <= EARNINGS_SOON_DAYS:
+    if days is not None and days >= 0 and as_of is not None:
+        # The date and the sessions left: a trader counts sessions, and a holiday week is not 5.
+        day = as_of + timedelta(days=round(days))
+        sessions = sessions_after(as_of, day)
+        if sessions is not None and sessions <= EARNINGS_NEAR_SESSIONS:
+            priority: Priority = "high" if sessions <= EARNINGS_VERY_NEAR_SESSIONS else "medium"
+            params = {"date": day.isoformat(), "sessions": sessions}
+            points.append(KeyPoint("caution", priority, "kp.earnings_date_near", params))
+    elif days is not None and 0 <= days <= EARNINGS_SOON_DAYS:
         points.append(KeyPoint("caution", "high", "kp.earnings_soon", {"days": round(days)}))
     elif days is not None and 0 <= days <= EARNINGS_UPCOMING_DAYS:
         points.append(KeyPoint("caution", "low", "kp.earnings_upcoming", {"days": round(days)}))

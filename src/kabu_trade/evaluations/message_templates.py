@@ -403,6 +403,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "終値{value:yen}が{mas:sources}をすべて下回る（最大{max_dist_pct:apct}下、計{points:pts}点）",
         "Close {value:yen} is below the {mas:sources} (up to {max_dist_pct:apct}), {points:pts} in all",
     ),
+    "kp.earnings_date_near": (
+        "決算発表予定日（推定）{date:date}（あと{sessions:num0}営業日）：発表前後は値動きが荒くなりやすい",
+        "Earnings expected on {date:date} (estimate), {sessions:num0} sessions away: expect volatile trading",
+    ),
     "kp.earnings_soon": (
         "決算発表まで約{days:days}日：注意",
         "Earnings due in about {days:days} days: caution",

@@ -46,7 +46,7 @@ def evaluate_stock(
             f"No market data has been analysed for {stock.code} yet; run a sync first.", field="stock_code"
         )
     snapshot = policies.policy_snapshot(policy) if policy else None
-    result = evaluate(metrics_row.values, snapshot)
+    result = evaluate(metrics_row.values, snapshot, metrics_row.as_of)
     evaluation = Evaluation(
         owner_id=owner_id,
         stock_code=stock.code,
@@ -74,7 +74,12 @@ def evaluate_stock(
 
 def reproduce(evaluation: Evaluation) -> dict[str, Any]:
     """Recompute an evaluation from its stored inputs (equal to ``evaluation.result``)."""
-    return evaluate(evaluation.inputs["metrics"], evaluation.inputs.get("policy"))
+    as_of = evaluation.inputs.get("metrics_as_of")
+    return evaluate(
+        evaluation.inputs["metrics"],
+        evaluation.inputs.get("policy"),
+        date.fromisoformat(as_of) if as_of else None,
+    )
 
 
 def get_evaluation(session: Session, owner_id: int, evaluation_id: int) -> Evaluation:

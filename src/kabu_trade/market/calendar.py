@@ -55,6 +55,16 @@ def sessions_between(start: date, end: date) -> list[date]:
     return [ts.date() for ts in _calendar().sessions_in_range(pd.Timestamp(start), pd.Timestamp(end))]
 
 
+def sessions_after(start: date, day: date) -> int | None:
+    """How many sessions come after ``start`` up to and including ``day`` (0 when ``day`` is not
+    after ``start``); None when ``day`` lies past the span the calendar knows."""
+    if day <= start:
+        return 0
+    if day > calendar_span()[1]:
+        return None
+    return len(sessions_between(start + timedelta(days=1), day))
+
+
 def is_trading_day(day: date) -> bool:
     return bool(_calendar().is_session(pd.Timestamp(day)))
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import case, delete, func, literal_column, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from kabu_trade.core.bulk import upsert_columns
 from kabu_trade.core.db import utcnow
@@ -124,6 +124,59 @@ def last_two_closes(session: Session, code: str) -> list[tuple[date, float | Non
         .limit(2)
     ).all()
     return [(d, c, float(f or 1.0)) for d, c, f in rows]
+
+
+def last_two_closes_of(session: Session, codes: Sequence[str] | None = None) -> pd.DataFrame:
+    """Each listed stock's latest close and the close before it, the latter on the latest bar's
+    share basis: columns code, date, close, previous_close (NaN without a previous close). For
+    ``codes``, or the whole universe when None.
+
+    Two probes of the (code, date) key per stock, then the bars of the few dates found: no scan
+    of a stock's history (the latest session differs per stock only for suspended ones)."""
+    last_bar, previous_bar = aliased(DailyBar), aliased(DailyBar)
+    last = (
+        select(func.max(last_bar.date))
+        .where(last_bar.code == Stock.code, last_bar.close.is_not(None))
+        .correlate(Stock)
+        .scalar_subquery()
+    )
+    previous = (
+        select(func.max(previous_bar.date))
+        .where(previous_bar.code == Stock.code, previous_bar.close.is_not(None), previous_bar.date < last)
+        .correlate(Stock)
+        .scalar_subquery()
+    )
+    query = select(Stock.code, last, previous).where(Stock.listed.is_(True))
+    if codes is not None:
+        query = query.where(Stock.code.in_([c.upper() for c in codes]))
+    pairs = pd.DataFrame(session.execute(query).all(), columns=["code", "date", "previous_date"])
+    pairs = pairs.dropna(subset=["date"])
+    columns = ["code", "date", "close", "previous_close"]
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    days = set(pairs["date"]) | set(pairs["previous_date"].dropna())
+    bars_query = select(DailyBar.code, DailyBar.date, DailyBar.close, DailyBar.adj_factor).where(
+        DailyBar.date.in_(sorted(days))
+    )
+    if codes is not None:
+        bars_query = bars_query.where(DailyBar.code.in_(list(pairs["code"])))
+    bars = pd.DataFrame(session.execute(bars_query).all(), columns=["code", "date", "close", "adj_factor"])
+    latest = pairs.merge(bars, on=["code", "date"], how="left")
+    before = bars.rename(columns={"date": "previous_date", "close": "raw_previous", "adj_factor": "_"})
+    latest = latest.merge(before.drop(columns="_"), on=["code", "previous_date"], how="left")
+    # The latest bar's own factor converts the previous raw close to today's basis.
+    factor = latest["adj_factor"].astype(float).fillna(1.0)
+    latest["previous_close"] = latest["raw_previous"].astype(float) * factor
+    latest["close"] = latest["close"].astype(float)
+    return latest[columns].reset_index(drop=True)
+
+
+def stock_sectors(session: Session) -> pd.DataFrame:
+    """code, sector (name), sector_code of every listed stock."""
+    rows = session.execute(
+        select(Stock.code, Stock.sector_name, Stock.sector_code).where(Stock.listed.is_(True))
+    ).all()
+    return pd.DataFrame(rows, columns=["code", "sector", "sector_code"])
 
 
 def fundamentals_frame(session: Session, code: str) -> pd.DataFrame:

@@ -14,18 +14,23 @@ from kabu_trade.core.deps import ContextDep
 from kabu_trade.core.params import IsoDate, Offset
 from kabu_trade.core.ratelimit import MARKET_GENERATION_STATE
 from kabu_trade.core.unit_of_work import UnitOfWorkRoute, answered_from_cache, register_session
-from kabu_trade.market.schemas import Financials, PriceSeries, StockDetail, StockList
+from kabu_trade.market.bars import Interval
+from kabu_trade.market.schemas import Financials, MarketOverview, PriceSeries, StockDetail, StockList
 from kabu_trade.market.service import (
     Period,
     StockReads,
     check_price_window,
     detail_key,
+    overview_key,
     prices_key,
     search_key,
 )
 
 router = APIRouter(
     prefix="/stocks", tags=["stocks"], dependencies=[Depends(current_user)], route_class=UnitOfWorkRoute
+)
+market_router = APIRouter(
+    prefix="/market", tags=["market"], dependencies=[Depends(current_user)], route_class=UnitOfWorkRoute
 )
 CODE_PATTERN = r"^[0-9A-Za-z]{4,5}$"
 
@@ -71,6 +76,7 @@ class ValidatedRequests:
 
 
 _lists, _details, _prices = ValidatedRequests(), ValidatedRequests(), ValidatedRequests()
+_overviews = ValidatedRequests(maxsize=100)
 
 
 def _generation(request: Request) -> str | None:
@@ -140,9 +146,10 @@ async def _peek_prices(
     from_: date | None = None,
     to: date | None = None,
     adjusted: bool = True,
+    interval: Interval = "1d",
 ) -> Response | None:
     check_price_window(from_, to)
-    key_for = _prices.record(request, prices_key(code, period, from_, to, adjusted))
+    key_for = _prices.record(request, prices_key(code, period, from_, to, adjusted, interval))
     found = await reads.peek(key_for, _generation(request))
     return json_answer(request, found) if found else None
 
@@ -151,7 +158,7 @@ async def _peek_prices(
     "/{code}/prices",
     response_model=PriceSeries,
     response_model_by_alias=True,
-    summary="Daily bars, split-adjusted unless adjusted=false",
+    summary="Daily, weekly (ISO week) or monthly bars, split-adjusted unless adjusted=false",
 )
 @answered_from_cache(_peek_prices, early=_prices.early())
 def get_prices(
@@ -162,8 +169,11 @@ def get_prices(
     from_: Annotated[IsoDate | None, Query(alias="from")] = None,
     to: IsoDate | None = None,
     adjusted: bool = True,
+    interval: Annotated[
+        Interval, Query(description="1d daily bars; 1w ISO-week and 1mo calendar-month candles")
+    ] = "1d",
 ) -> Any:
-    return json_answer(request, reads.prices(code, period, from_, to, adjusted))
+    return json_answer(request, reads.prices(code, period, from_, to, adjusted, interval))
 
 
 @router.get(
@@ -173,3 +183,18 @@ def get_prices(
 )
 def get_financials(code: str, reads: Reads) -> Any:
     return reads.financials(code)
+
+
+async def _peek_overview(request: Request, reads: StockReads) -> Response | None:
+    found = await reads.peek(_overviews.record(request, overview_key()), _generation(request))
+    return json_answer(request, found) if found else None
+
+
+@market_router.get(
+    "/overview",
+    response_model=MarketOverview,
+    summary="The latest session: advancers/decliners, average change, sector moves, the benchmark",
+)
+@answered_from_cache(_peek_overview, early=_overviews.early())
+def get_market_overview(request: Request, reads: Reads) -> Any:
+    return json_answer(request, reads.overview())

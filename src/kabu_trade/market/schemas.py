@@ -25,8 +25,17 @@ class StockItem(BaseModel):
     demo: bool = Field(description="true for fictional demo data")
 
 
+class StockListItem(StockItem):
+    """A search hit with its latest price, for suggestions that show where a stock stands."""
+
+    as_of: dt.date | None = Field(None, description="date of the last bar")
+    last_close: float | None = Field(None, description="yen, as traded on as_of")
+    change: float | None = Field(None, description="yen, against the previous session's close")
+    change_pct: float | None = Field(None, description="percent")
+
+
 class StockList(BaseModel):
-    items: list[StockItem]
+    items: list[StockListItem]
     total: int
     limit: int
     offset: int
@@ -51,6 +60,15 @@ class FundamentalsSummary(BaseModel):
     market_cap: float | None = Field(None, description="yen: last close × shares outstanding")
 
 
+class NextEarnings(BaseModel):
+    date: dt.date = Field(description="estimated date of the next results disclosure (決算発表予定日)")
+    days: int = Field(description="calendar days from as_of (negative: overdue by up to 10 days)")
+    sessions: int | None = Field(
+        description="TSE sessions after as_of up to and including the date; None beyond the calendar"
+    )
+    estimated: bool = Field(True, description="always true: no source publishes the date we store")
+
+
 class StockDetail(StockItem):
     as_of: dt.date | None = Field(description="date of the last bar")
     last_close: float | None = Field(description="yen, as traded on as_of")
@@ -58,10 +76,13 @@ class StockDetail(StockItem):
     change: float | None = Field(description="yen, last close − previous close")
     change_pct: float | None = Field(description="percent")
     fundamentals: FundamentalsSummary | None
+    next_earnings: NextEarnings | None = Field(
+        None, description="the next results disclosure, estimated from the company's yearly rhythm"
+    )
 
 
 class PriceBar(BaseModel):
-    date: dt.date
+    date: dt.date = Field(description="the session; for a week or month, its last session in the data")
     open: float | None
     high: float | None
     low: float | None
@@ -73,6 +94,7 @@ class PriceSeries(BaseModel):
     code: str
     adjusted: bool
     period: str | None
+    interval: str = Field("1d", description="1d daily, 1w ISO weeks, 1mo calendar months")
     from_date: dt.date | None = Field(alias="from")
     to_date: dt.date | None = Field(alias="to")
     items: list[PriceBar]
@@ -111,4 +133,33 @@ class Financials(BaseModel):
     code: str
     latest: FundamentalsSummary | None = Field(description="ratios at the last close")
     items: list[FinancialItem] = Field(description="every disclosure, oldest first, point in time")
+    demo: bool
+
+
+class SectorMove(BaseModel):
+    sector: str = Field(description="TSE 33-sector name ('' when the data has none)")
+    sector_code: str | None
+    count: int = Field(description="stocks of the sector with a change on the session")
+    advancers: int
+    decliners: int
+    average_change_pct: float = Field(description="equal-weight average change, percent")
+
+
+class Benchmark(BaseModel):
+    kind: str = Field(
+        description="equal_weight_universe: the stored data holds no index (TOPIX), so the benchmark "
+        "is the equal-weight average change of the stocks in the universe, named as such"
+    )
+    change_pct: float | None = Field(description="percent")
+
+
+class MarketOverview(BaseModel):
+    as_of: dt.date | None = Field(description="the latest session in the data")
+    stocks: int = Field(description="stocks with a close on as_of and on their previous session")
+    advancers: int
+    decliners: int
+    unchanged: int
+    average_change_pct: float | None = Field(description="equal-weight average change, percent")
+    sectors: list[SectorMove] = Field(description="by average change, strongest first")
+    benchmark: Benchmark
     demo: bool

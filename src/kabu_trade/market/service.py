@@ -31,9 +31,21 @@ from kabu_trade.core.cache import (
 from kabu_trade.core.errors import InvalidInput, NotFound
 from kabu_trade.market import repository
 from kabu_trade.market.adjustments import adjust_bars, later_split_multiplier
+from kabu_trade.market.bars import INTERVAL_PERIOD_START, Interval, aggregate_bars
+from kabu_trade.market.calendar import sessions_after
+from kabu_trade.market.earnings_schedule import next_results_date
 from kabu_trade.market.models import Stock
+from kabu_trade.market.overview import market_overview, with_changes
 from kabu_trade.market.ratios import fundamental_ratios, is_results
-from kabu_trade.market.schemas import FundamentalsSummary, PriceSeries, StockDetail, StockItem, StockList
+from kabu_trade.market.schemas import (
+    FundamentalsSummary,
+    MarketOverview,
+    NextEarnings,
+    PriceSeries,
+    StockDetail,
+    StockItem,
+    StockList,
+)
 from kabu_trade.market.sectors import sector_en
 
 PER_SHARE_COLUMNS = ("eps", "forecast_eps", "bps", "dps", "forecast_dps")
@@ -86,8 +98,20 @@ class StockReads:
     ) -> JsonBody:
         def compute() -> bytes:
             rows, total = repository.search_stocks(self.session, q, sector, market, limit, offset)
+            # Where each hit stands, so a suggestion shows its price: one query for the page.
+            closes = with_changes(repository.last_two_closes_of(self.session, [s.code for s in rows]))
+            prices = {r["code"]: r for r in repository.frame_records(closes)}
             answer = {
-                "items": [stock_item(s) for s in rows],
+                "items": [
+                    {
+                        **stock_item(s).model_dump(),
+                        **{
+                            k: prices.get(s.code, {}).get(k)
+                            for k in ("as_of", "last_close", "change", "change_pct")
+                        },
+                    }
+                    for s in rows
+                ],
                 "total": total,
                 "limit": limit,
                 "offset": offset,
@@ -96,6 +120,13 @@ class StockReads:
             return StockList.model_validate(answer).model_dump_json(by_alias=True).encode()
 
         return self.answer(search_key(q, sector, market, limit, offset), compute)
+
+    def overview(self) -> JsonBody:
+        def compute() -> bytes:
+            answer = market_overview(self.session)
+            return MarketOverview.model_validate(answer).model_dump_json().encode()
+
+        return self.answer(overview_key(), compute)
 
     def detail(self, code: str) -> JsonBody:
         def compute() -> bytes:
@@ -122,7 +153,16 @@ class StockReads:
             "change": change,
             "change_pct": change_pct,
             "fundamentals": self._summary(stock.code, last_close),
+            "next_earnings": self._next_earnings(stock.code, as_of),
         }
+
+    def _next_earnings(self, code: str, as_of: date | None) -> NextEarnings | None:
+        if as_of is None:
+            return None
+        day = next_results_date(repository.fundamentals_frame(self.session, code), as_of)
+        if day is None:
+            return None
+        return NextEarnings(date=day, days=(day - as_of).days, sessions=sessions_after(as_of, day))
 
     def _summary(self, code: str, last_close: float | None) -> dict[str, Any] | None:
         disclosures = repository.fundamentals_frame(self.session, code)
@@ -164,20 +204,33 @@ class StockReads:
         return summary.model_dump()
 
     def prices(
-        self, code: str, period: Period | None, start: date | None, end: date | None, adjusted: bool
+        self,
+        code: str,
+        period: Period | None,
+        start: date | None,
+        end: date | None,
+        adjusted: bool,
+        interval: Interval = "1d",
     ) -> JsonBody:
         check_price_window(start, end)
 
         def compute() -> bytes:
             stock = self._stock(code)
             first, last = self._window(stock.code, period, start, end)
+            if first is not None and not (start or end):
+                # A period's window starts on its week's or month's first day, so the first
+                # candle is a whole week or month, not the tail of one.
+                first = INTERVAL_PERIOD_START[interval](first)
             bars = repository.bars_frame(self.session, stock.code, first, last)
             if adjusted:
                 bars = adjust_bars(bars, repository.split_events(self.session, stock.code, after=first))
-            items = bars[["date", "open", "high", "low", "close", "volume"]].round(4)
+            items = aggregate_bars(bars[["date", "open", "high", "low", "close", "volume"]], interval).round(
+                4
+            )
             answer = {
                 "code": stock.code,
                 "adjusted": adjusted,
+                "interval": interval,
                 "period": None if (start or end) else (period or "1y"),
                 "from": first,
                 "to": last,
@@ -186,7 +239,7 @@ class StockReads:
             }
             return PriceSeries.model_validate(answer).model_dump_json(by_alias=True).encode()
 
-        return self.answer(prices_key(code, period, start, end, adjusted), compute)
+        return self.answer(prices_key(code, period, start, end, adjusted, interval), compute)
 
     def _window(
         self, code: str, period: Period | None, start: date | None, end: date | None
@@ -264,14 +317,23 @@ def search_key(q: str | None, sector: str | None, market: str | None, limit: int
     return market_key("search", q, sector, market, limit, offset)
 
 
+def overview_key() -> KeyFor:
+    return market_key("overview")
+
+
 def detail_key(code: str) -> KeyFor:
     return market_key("detail", normal_code(code))
 
 
 def prices_key(
-    code: str, period: Period | None, start: date | None, end: date | None, adjusted: bool
+    code: str,
+    period: Period | None,
+    start: date | None,
+    end: date | None,
+    adjusted: bool,
+    interval: Interval = "1d",
 ) -> KeyFor:
-    return market_key("prices", normal_code(code), period, start, end, adjusted)
+    return market_key("prices", normal_code(code), period, start, end, adjusted, interval)
 
 
 def check_price_window(start: date | None, end: date | None) -> None:
