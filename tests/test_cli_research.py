@@ -186,3 +186,20 @@ def test_screen_says_how_ties_are_broken_and_writes_failed_rules_in_words(
     assert "what the policy weights most" in result.output and "Momentum" in result.output
     text = target.read_text(encoding="utf-8")
     assert "failed_rules" in text.splitlines()[0] and "return_60d_pct >= 10" not in text
+
+
+def test_english_output_names_companies_in_english(env: dict[str, str]) -> None:
+    from kabu_trade.market.providers.demo import DemoProvider
+
+    stocks = DemoProvider(symbols=12).list_stocks().set_index("code")
+    code = str(stocks.index[0])
+    wide = {**env, "COLUMNS": "250"}
+    english = runner.invoke(app, ["evaluate", code, "--lang", "en"], env=wide)
+    assert english.exit_code == 0, english.output
+    assert f"{code} {stocks.loc[code, 'name_en']}" in english.output
+    japanese = runner.invoke(app, ["evaluate", code], env=wide)
+    assert f"{code} {stocks.loc[code, 'name']}" in japanese.output
+    ranking = runner.invoke(app, ["screen", "--policy", env["POLICY_ID"], "--lang", "en"], env=wide)
+    assert ranking.exit_code == 0, ranking.output
+    shown = [c for c in stocks.index if f" {c} " in ranking.output]
+    assert shown and all(stocks.loc[c, "name_en"] in ranking.output for c in shown)

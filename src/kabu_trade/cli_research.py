@@ -71,6 +71,11 @@ def _text(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
+def _name(name: str | None, name_en: str | None, lang: str) -> str:
+    """A company name in the language of ``--lang``: English where the data has it."""
+    return _text(name_en if lang == "en" and name_en else name)
+
+
 def _screen_filters(session: Session, sector: str | None, market: str | None) -> str | None:
     """The market in its stored (lower-case) form; an unknown sector or market is refused with
     the valid ones, as a usage error (exit 2) rather than an empty ranking."""
@@ -117,7 +122,8 @@ def evaluate(
         out.print_json(json.dumps(results, default=str, ensure_ascii=False))
         return
     for r in results:
-        title = f"{r['stock_code']} {r['stock_name']}  as of {r['as_of']}  #{r['id']}"
+        name = _name(r["stock_name"], r["stock_name_en"], lang)
+        title = f"{r['stock_code']} {name}  as of {r['as_of']}  #{r['id']}"
         table = Table(title=title, show_header=False)
         table.add_row("recommendation", r["recommendation"])
         table.add_row(
@@ -168,7 +174,7 @@ def screen(
         table.add_row(
             str(item["rank"]),
             item["stock_code"],
-            item["name"],
+            _name(item["name"], item["name_en"], lang),
             _score(item["match_score"]),
             _score(item["buy_score"]),
             _score(item["sell_score"]),
