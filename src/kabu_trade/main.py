@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -27,16 +28,13 @@ from kabu_trade.core.metrics import METRICS_PATH, EmfAggregator, RequestMetrics,
 from kabu_trade.core.openapi import install_error_documentation
 from kabu_trade.core.ratelimit import RATE_LIMIT_HEADERS, RateLimitMiddleware
 from kabu_trade.core.web import mount_web_app
-from kabu_trade.datasource.router import router as data_source_router
 from kabu_trade.evaluations.router import router as evaluations_router
-from kabu_trade.jobs.data_source_router import router as data_source_jobs_router
 from kabu_trade.jobs.health import live_router
 from kabu_trade.jobs.health import router as health_router
 from kabu_trade.jobs.router import router as jobs_router
 from kabu_trade.jobs.router import sync_start_router
 from kabu_trade.jobs.service import ensure_first_load
 from kabu_trade.jobs.worker import WorkerThread
-from kabu_trade.market.router import market_router
 from kabu_trade.market.router import router as stocks_router
 from kabu_trade.market.sync_router import router as sync_router
 from kabu_trade.policies.router import router as policies_router
@@ -75,7 +73,10 @@ def announce_setup_token(context: AppContext) -> None:
         )
 
 
-def create_app(settings: Settings | None = None, context: AppContext | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, context: AppContext | None = None, *, served: bool = False
+) -> FastAPI:
+    """``served``: the app is the whole life of this process (``app_factory``), not one of a test's."""
     settings = settings or (context.settings if context else get_settings())
     emf = EmfAggregator(settings.metrics_emf_interval_seconds) if settings.metrics_emf else None
     metrics = RequestMetrics(emf)
@@ -106,6 +107,12 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             threads=ctx.settings.threads,
             db_pool=ctx.engine.pool.size() if hasattr(ctx.engine.pool, "size") else None,
         )
+        if served:
+            # What start-up made lives as long as the served process: out of the collector's
+            # sight, so that its full collections (a busy API runs them every few seconds) don't
+            # walk it again. Not in tests, which build many apps in one process and drop them.
+            gc.collect()
+            gc.freeze()
         try:
             async with anyio.create_task_group() as tasks:
                 if emf is not None:
@@ -133,6 +140,10 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
         openapi_url=f"{API_PREFIX}/openapi.json" if docs else None,
+        # Our telemetry is /metrics and the EMF log stream (core/metrics.py), not OpenTelemetry.
+        # FastAPI's native OpenTelemetry support, left on, asks the global providers (reading the
+        # environment) on every request: a tenth of a cached read's CPU for nothing.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_error_documentation(app, signed_in=current_user, admin=admin_user)
     if not docs:
@@ -151,12 +162,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             expose_headers=["x-request-id", *RATE_LIMIT_HEADERS],
         )
     # Before routing, so before authentication: a too-large body is refused unread.
-    # CSV uploads of the data page have their own, larger limit.
-    app.add_middleware(
-        BodyLimitMiddleware,
-        max_bytes=settings.max_body_bytes,
-        path_limits={f"{API_PREFIX}/data-source/csv/": settings.max_upload_bytes},
-    )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     # Outside the others, so every answer carries the headers, a 413 or a 429 included.
     app.add_middleware(SecurityHeadersMiddleware, trusted_proxies=settings.trusted_proxies)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
@@ -173,16 +179,14 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     api = APIRouter(prefix=API_PREFIX)
     for router in (
         live_router,
+        # Routes are matched router by router in this order: the hot cached reads first.
+        stocks_router,
         health_router,
         auth_router,
         users_router,
-        stocks_router,
-        market_router,
         sync_router,
         sync_start_router,
         jobs_router,
-        data_source_router,
-        data_source_jobs_router,
         policies_router,
         evaluations_router,
         watchlists_router,
@@ -199,4 +203,4 @@ def app_factory() -> FastAPI:
     """Entry point for ``uvicorn --factory kabu_trade.main:app_factory``."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
-    return create_app(settings)
+    return create_app(settings, served=True)
