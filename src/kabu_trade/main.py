@@ -28,13 +28,16 @@ from kabu_trade.core.metrics import METRICS_PATH, EmfAggregator, RequestMetrics,
 from kabu_trade.core.openapi import install_error_documentation
 from kabu_trade.core.ratelimit import RATE_LIMIT_HEADERS, RateLimitMiddleware
 from kabu_trade.core.web import mount_web_app
+from kabu_trade.datasource.router import router as data_source_router
 from kabu_trade.evaluations.router import router as evaluations_router
+from kabu_trade.jobs.data_source_router import router as data_source_jobs_router
 from kabu_trade.jobs.health import live_router
 from kabu_trade.jobs.health import router as health_router
 from kabu_trade.jobs.router import router as jobs_router
 from kabu_trade.jobs.router import sync_start_router
 from kabu_trade.jobs.service import ensure_first_load
 from kabu_trade.jobs.worker import WorkerThread
+from kabu_trade.market.router import market_router
 from kabu_trade.market.router import router as stocks_router
 from kabu_trade.market.sync_router import router as sync_router
 from kabu_trade.policies.router import router as policies_router
@@ -162,7 +165,12 @@ def create_app(
             expose_headers=["x-request-id", *RATE_LIMIT_HEADERS],
         )
     # Before routing, so before authentication: a too-large body is refused unread.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # CSV uploads of the data page have their own, larger limit.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        path_limits={f"{API_PREFIX}/data-source/csv/": settings.max_upload_bytes},
+    )
     # Outside the others, so every answer carries the headers, a 413 or a 429 included.
     app.add_middleware(SecurityHeadersMiddleware, trusted_proxies=settings.trusted_proxies)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
@@ -181,12 +189,15 @@ def create_app(
         live_router,
         # Routes are matched router by router in this order: the hot cached reads first.
         stocks_router,
+        market_router,
         health_router,
         auth_router,
         users_router,
         sync_router,
         sync_start_router,
         jobs_router,
+        data_source_router,
+        data_source_jobs_router,
         policies_router,
         evaluations_router,
         watchlists_router,
