@@ -6,6 +6,7 @@ import { ErrorMessage } from '@/components/ErrorMessage'
 import { RecommendationBadge } from '@/components/RecommendationBadge'
 import { SkeletonBlock } from '@/components/Skeleton'
 import { useFormat } from '@/lib/format'
+import { stockName } from '@/lib/stockNames'
 import { LATEST_EVALUATIONS, useLatestEvaluations } from '../hooks/queries'
 
 /** The ten most recent evaluations (GET /evaluations?limit=10). */
@@ -33,7 +34,9 @@ export function LatestEvaluations() {
               <Link to={`/stocks/${encodeURIComponent(evaluation.stock_code)}`} className="evaluation-list__link">
                 <span className="evaluation-list__stock">
                   <span className="stock-link__code">{evaluation.stock_code}</span>{' '}
-                  <span className="evaluation-list__name">{evaluation.stock_name ?? ''}</span>
+                  <span className="evaluation-list__name">
+                    {stockName({ name: evaluation.stock_name, name_en: evaluation.stock_name_en }, fmt.lang)}
+                  </span>
                 </span>
                 <span className="evaluation-list__meta">
                   {fmt.date(evaluation.as_of)} · {evaluation.policy_name ?? t('dashboard.noPolicy')}
