@@ -53,8 +53,9 @@ export interface JQuantsCheck {
 export interface SyncEstimate {
   source: string
   plan: JQuantsPlan | null
-  from_date: string
-  to_date: string
+  /** null when the plan serves no session in the window (nothing to fetch) */
+  from_date: string | null
+  to_date: string | null
   sessions: number
   requests: number
   requests_per_minute: number | null
@@ -68,7 +69,8 @@ export interface SyncEstimate {
 export interface CsvFileSummary {
   kind: CsvKind
   filename: string
-  encoding: string
+  /** null when the file could not be decoded */
+  encoding: string | null
   rows: number
   columns: string[]
   /** the first 10 data rows, column → value as written in the file */
@@ -84,6 +86,8 @@ export interface CsvError {
   row: number
   column: string | null
   message: string
+  /** the form field of the file ("bars", …), for error bodies that name fields */
+  field?: string
 }
 
 /** POST /data-source/csv/preview: nothing is ever written by it. */

@@ -18,9 +18,9 @@ function FilePreview({ file }: { file: CsvFileSummary }) {
           codes: fmt.number(file.codes),
           from: fmt.date(file.from_date),
           to: fmt.date(file.to_date),
-          encoding: file.encoding,
+          encoding: file.encoding ?? '—',
         })
-      : t('csv.fileSummary', { rows: fmt.number(file.rows), codes: fmt.number(file.codes), encoding: file.encoding })
+      : t('csv.fileSummary', { rows: fmt.number(file.rows), codes: fmt.number(file.codes), encoding: file.encoding ?? '—' })
   return (
     <div className="data-preview__file" data-kind={file.kind}>
       <p className="data-preview__name">

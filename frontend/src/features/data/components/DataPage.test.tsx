@@ -136,8 +136,9 @@ describe('DataPage', () => {
   it('follows the running sync after a reload: phase, done/total, time left and the attempt', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true })
     let job = runningSync
+    let active = [runningSync]
     renderPage(configuredState, [
-      { path: '/api/v1/jobs', body: (_request: Request, url: URL) => (url.searchParams.get('active') === 'true' && url.searchParams.get('kind') === 'sync' ? [runningSync] : []) },
+      { path: '/api/v1/jobs', body: (_request: Request, url: URL) => (url.searchParams.get('active') === 'true' && url.searchParams.get('kind') === 'sync' ? active : []) },
       { path: '/api/v1/jobs/7', body: () => job },
     ])
     const progress = await region('同期の進み具合')
@@ -149,9 +150,13 @@ describe('DataPage', () => {
     // While it runs, nothing else starts.
     expect(screen.getByRole('button', { name: 'J-Quants で同期を開始' })).toBeDisabled()
 
+    // It finishes: the active list is empty when read again, and the outcome stays on the page.
+    active = []
     job = { ...runningSync, status: 'succeeded', finished_at: '2026-12-01T07:10:00Z', progress_done: 490, result: { stocks: 4412, bars: 2161880, fundamentals: 35000 } }
     await act(() => vi.advanceTimersByTimeAsync(2_000))
     await waitFor(() => expect(progress).toHaveTextContent('同期が完了しました。 4,412 銘柄・日足 2,161,880 本・財務 35,000 件を更新'))
+    await act(() => vi.advanceTimersByTimeAsync(4_000))
+    expect(await region('同期の進み具合')).toHaveTextContent('同期が完了しました。')
   })
 
   it('CSV: a dropped file is previewed, every error listed by file, row and column, and the import disabled', async () => {

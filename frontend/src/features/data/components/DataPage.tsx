@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Card } from '@/components/Card'
 import { ErrorMessage } from '@/components/ErrorMessage'
 import { Skeleton } from '@/components/Skeleton'
@@ -78,7 +78,14 @@ export function DataPage() {
   const state = useDataSource(admin)
   const active = useActiveSync(admin)
   const [started, setStarted] = useState<number | null>(null)
-  const followed = started ?? active.data?.id ?? null
+  // The sync found running when the page opened stays followed once it has finished (the active
+  // list, read again then, no longer has it): its outcome stays on the page.
+  const [found, setFound] = useState<number | null>(null)
+  const activeId = active.data?.id ?? null
+  useEffect(() => {
+    if (activeId !== null) setFound(activeId)
+  }, [activeId])
+  const followed = started ?? activeId ?? found
   const job = useJob(followed)
   const busy = job.data !== undefined && isActive(job.data.status)
 

@@ -50,11 +50,13 @@ export function EstimateView({ estimate, pending, error, onRetry }: EstimateView
             <div>
               <dt>{t('estimate.period')}</dt>
               <dd>
-                {t('estimate.periodValue', {
-                  from: fmt.date(estimate.from_date),
-                  to: fmt.date(estimate.to_date),
-                  sessions: fmt.number(estimate.sessions),
-                })}
+                {estimate.from_date && estimate.to_date
+                  ? t('estimate.periodValue', {
+                      from: fmt.date(estimate.from_date),
+                      to: fmt.date(estimate.to_date),
+                      sessions: fmt.number(estimate.sessions),
+                    })
+                  : t('estimate.noRate')}
               </dd>
             </div>
             <div>

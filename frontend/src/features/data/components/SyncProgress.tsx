@@ -23,6 +23,13 @@ export function SyncProgress({ jobId }: { jobId: number }) {
   const job = query.data as SyncJob | undefined
   const finished = job !== undefined && !isActive(job.status)
 
+  /** The time left; once every counted step is done the steps after them (disclosures, metrics) are not counted. */
+  function etaOf(running: SyncJob): string {
+    if (running.progress_total > 0 && running.progress_done >= running.progress_total) return t('job.etaFinishing')
+    if (running.eta_seconds === null || running.eta_seconds === undefined) return t('job.etaUnknown')
+    return etaText(t, running.eta_seconds)
+  }
+
   useEffect(() => {
     if (finished) refreshAfterJob(queryClient, jobId)
   }, [finished, queryClient, jobId])
@@ -57,7 +64,7 @@ export function SyncProgress({ jobId }: { jobId: number }) {
                 </div>
                 <div>
                   <dt>{t('job.eta')}</dt>
-                  <dd>{job.eta_seconds === null || job.eta_seconds === undefined ? t('job.etaUnknown') : etaText(t, job.eta_seconds)}</dd>
+                  <dd>{etaOf(job)}</dd>
                 </div>
               </dl>
               {(job.attempt ?? 1) > 1 ? <p className="data-job__attempt">{t('job.attempt', { count: job.attempt })}</p> : null}
