@@ -8,7 +8,8 @@ per-bar event-loop baseline doing the same trades.
   (session, symbol) cells with a random score, a sell signal on 2 %.
 - **Rules**: 10 million yen, at most 20 positions of equal weight, 100-share lots, the SBI
   standard per-order tier table, an 8 % stop, a 20 % target and a 60-session holding limit.
-- **kabu-trade**: ``engine.backtest.simulate`` on the (sessions × symbols) arrays, and the same
+- **kabu-trade**: ``engine.backtest.simulate`` on the (sessions × symbols) arrays (every entry
+  candidate's exit found in numpy, then the account moved candidate by candidate), and the same
   with ``summarize`` (every statistic) after it.
 - **Baseline**: the same semantics written the usual event-driven way: for each bar, for each
   symbol, a Python step that fills pending orders, checks stop and target and values the
@@ -86,6 +87,7 @@ def event_loop(market: Market, decisions: Decisions) -> tuple[int, float]:
     """The baseline: bar by bar, symbol by symbol, in plain Python (the rules above only: no
     splits, dividends or trailing stops, which the synthetic data and rules do not use)."""
     o, h, lo, c = (a.tolist() for a in (market.open, market.high, market.low, market.close))
+    assert decisions.exit is not None and decisions.score is not None  # synthetic() makes both
     entry, exit_, score = decisions.entry.tolist(), decisions.exit.tolist(), decisions.score.tolist()
     sessions, symbols = market.open.shape
     cash = float(RULES.cash)
@@ -194,8 +196,16 @@ def main(argv: Sequence[str] = ()) -> None:
     simulate(market, decisions, RULES, EXITS, COSTS)
     peak = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()
-    inputs = sum(a.nbytes for a in (market.open, market.high, market.low, market.close)) / 1e6
-    inputs += sum(a.nbytes for a in (decisions.entry, decisions.exit, decisions.score)) / 1e6  # type: ignore[union-attr]
+    arrays = (
+        market.open,
+        market.high,
+        market.low,
+        market.close,
+        decisions.entry,
+        decisions.exit,
+        decisions.score,
+    )
+    inputs = sum(a.nbytes for a in arrays if a is not None) / 1e6
     figure(
         f"backtest memory {size}",
         f"simulation peak allocations {peak:.0f} MB beside {inputs:.0f} MB of input arrays; "

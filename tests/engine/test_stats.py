@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from kabu_trade.engine.backtest import PortfolioRules, simulate, summarize
-from kabu_trade.engine.backtest.simulate import TRADE_COLUMNS, SimulationResult
+from kabu_trade.engine.backtest.result import TRADE_COLUMNS, SimulationResult
 from kabu_trade.engine.backtest.stats import drawdown, drawdown_spells, equity_frame, monthly_returns
 from tests.engine.helpers import decisions, market
 

@@ -4,7 +4,9 @@ A small public surface (the rest is ``_private`` or module-level detail):
 
 - inputs: :class:`Market` (raw bars, splits, dividends, lots), :class:`Decisions` (what the
   policy decided at each close), :class:`ExitRules`, :class:`PortfolioRules`, :class:`CostModel`;
-- :func:`simulate` → :class:`SimulationResult`; :func:`summarize` → every figure, JSON-ready;
+- :func:`simulate` → :class:`SimulationResult`; :func:`summarize` → every figure, JSON-ready
+  (``stepwise.simulate_stepwise`` is the same simulation written session by session: the
+  readable specification the fast one is tested against);
 - :mod:`parity`: the SMA cross checked against backtesting.py.
 
 Bad arguments raise :class:`EngineInputError` (a ``ValueError`` naming the field).
@@ -14,7 +16,8 @@ from kabu_trade.engine.backtest.costs import PRESETS, CostModel, preset
 from kabu_trade.engine.backtest.errors import EngineInputError
 from kabu_trade.engine.backtest.orders import Decisions, Dividends, ExitReason, ExitRules, Market
 from kabu_trade.engine.backtest.portfolio import PortfolioRules
-from kabu_trade.engine.backtest.simulate import SimulationResult, simulate
+from kabu_trade.engine.backtest.result import SimulationResult
+from kabu_trade.engine.backtest.simulate import simulate
 from kabu_trade.engine.backtest.stats import drawdown, equity_frame, monthly_returns, summarize
 
 __all__ = [

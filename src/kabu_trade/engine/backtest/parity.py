@@ -25,7 +25,8 @@ from kabu_trade.engine.backtest.costs import CostModel
 from kabu_trade.engine.backtest.errors import EngineInputError
 from kabu_trade.engine.backtest.orders import Decisions, ExitReason, ExitRules, FloatArray, Market
 from kabu_trade.engine.backtest.portfolio import BACKTESTING_PY_ALL_IN, PortfolioRules
-from kabu_trade.engine.backtest.simulate import SimulationResult, simulate
+from kabu_trade.engine.backtest.result import SimulationResult
+from kabu_trade.engine.backtest.simulate import simulate
 from kabu_trade.engine.backtest.stats import summarize
 
 OHLCV_COLUMNS = ("Date", "Open", "High", "Low", "Close", "Volume")

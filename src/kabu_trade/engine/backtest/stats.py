@@ -32,7 +32,7 @@ import pandas as pd
 
 from kabu_trade.engine.backtest.errors import EngineInputError
 from kabu_trade.engine.backtest.orders import FloatArray
-from kabu_trade.engine.backtest.simulate import SimulationResult
+from kabu_trade.engine.backtest.result import SimulationResult
 
 TSE_SESSIONS_PER_YEAR = 245
 

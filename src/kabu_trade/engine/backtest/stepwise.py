@@ -1,4 +1,7 @@
-"""The simulation: one pass over the sessions, each session in the order a broker would see it.
+"""The simulation's specification: one pass over the sessions, each in the order a broker sees it.
+
+``simulate`` (simulate.py) is the fast form of this and must agree with it trade for trade: a
+property test runs both on random markets. This one is kept because it reads like the rules.
 
 For each session t:
 
@@ -23,14 +26,11 @@ pyramiding); shares are floats only because a reverse split can leave a fraction
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from kabu_trade.engine.backtest.costs import CostModel
 from kabu_trade.engine.backtest.orders import (
-    BoolArray,
     Decisions,
     ExitReason,
     ExitRules,
@@ -39,61 +39,22 @@ from kabu_trade.engine.backtest.orders import (
     Market,
 )
 from kabu_trade.engine.backtest.portfolio import PortfolioRules, affordable_shares, entry_budget
+from kabu_trade.engine.backtest.result import TRADE_COLUMNS, SimulationResult
 
 _CASH_TOLERANCE = 1e-6  # yen: float rounding of a sum of fills, not an overdraft
 
 
-@dataclass(frozen=True)
-class SimulationResult:
-    """The run, session by session, and every closed trade (``trades``, one row each)."""
-
-    dates: np.ndarray
-    equity: FloatArray
-    cash: FloatArray
-    invested: FloatArray  # market value of the open positions at each close
-    positions: IntArray  # open positions at each close
-    exposed: BoolArray  # a position was held at some moment of the session
-    traded_value: FloatArray  # yen bought + sold in each session
-    costs_paid: FloatArray  # commissions of each session
-    trades: pd.DataFrame
-    open_positions: pd.DataFrame  # still held after the last session (close_at_end=False)
-    skipped_entries: int  # entry signals dropped: no free slot, or not one lot affordable
-    dividends_received: float
-    initial_cash: float
-
-    @property
-    def final_equity(self) -> float:
-        return float(self.equity[-1])
-
-
-TRADE_COLUMNS = [
-    "symbol",
-    "entry_session",
-    "exit_session",
-    "entry_date",
-    "exit_date",
-    "shares",
-    "entry_price",
-    "exit_price",
-    "entry_value",
-    "exit_value",
-    "commission",
-    "dividends",
-    "pnl",
-    "return_pct",
-    "holding_sessions",
-    "reason",
-]
-
-
-def simulate(
+def simulate_stepwise(
     market: Market,
     decisions: Decisions,
     portfolio: PortfolioRules,
     exits: ExitRules | None = None,
     costs: CostModel | None = None,
 ) -> SimulationResult:
-    """Run the decisions over the market under the portfolio's rules (see the module's docstring)."""
+    """Run the decisions over the market, one session after the other (the module's docstring).
+
+    The executable specification of :func:`~kabu_trade.engine.backtest.simulate.simulate`, which
+    gets the same trades from arrays and events; tests compare the two on random markets."""
     exits = exits or ExitRules()
     costs = costs or CostModel()
     decisions.check(market)
@@ -289,9 +250,10 @@ class _Run:
         use_trailing = trailing > stop  # False when either is NaN ...
         use_trailing |= np.isnan(stop) & ~np.isnan(trailing)  # ... so a lone trailing stop counts
         level = np.where(use_trailing, trailing, stop)
-        stopped = low <= level  # NaN level or NaN bar: False
+        bar = ~np.isnan(o)  # a session without an open is a session without trading
+        stopped = (low <= level) & bar  # NaN level: False
         target = self.target[held]
-        reached = (h >= target) & ~stopped  # both touched: the stop, the conservative rule
+        reached = (h >= target) & bar & ~stopped  # both touched: the stop, the conservative rule
         for i in np.flatnonzero(stopped):
             price = min(float(o[i]), float(level[i]))  # a gap under the stop fills at the open
             reason = ExitReason.TRAILING_STOP if use_trailing[i] else ExitReason.STOP_LOSS
@@ -351,7 +313,8 @@ class _Run:
             return
         if self.d.exit is not None:
             signal = self.d.exit[t, held]
-            self.pending_exit[held] = np.where(signal > 0, signal, self.pending_exit[held])
+            waiting = self.pending_exit[held]
+            self.pending_exit[held] = np.where((waiting == 0) & (signal > 0), signal, waiting)
         limit = self.x.max_holding_sessions
         if limit is not None:
             due = held[(t - self.entry_session[held] + 1 >= limit) & (self.pending_exit[held] == 0)]
