@@ -257,3 +257,24 @@ def test_decisions_of_the_wrong_shape_are_refused() -> None:
     with pytest.raises(EngineInputError) as caught:
         simulate(m, decisions(other), ALL_IN_LOT_1)
     assert caught.value.field == "decisions.entry"
+
+
+def test_risk_sizing_loses_the_risk_budget_at_the_stop() -> None:
+    m = market(opens=[100, 100, 100])
+    rules = PortfolioRules(cash=1_000_000, max_positions=5, sizing="risk", risk_per_trade=0.01, lot=100)
+    result = simulate(m, decisions(m, entries={0: [0]}), rules, ExitRules(stop_loss_pct=10))
+    # 1 % of 1,000,000 = 10,000 yen at risk; 10 yen a share to the stop: 1,000 shares.
+    assert result.open_positions.shares.tolist() == [1_000]
+    no_stop = simulate(m, decisions(m, entries={0: [0]}), rules)
+    assert no_stop.open_positions.shares.tolist() == [2_000]  # no stop: an equal-weight slice
+
+
+def test_a_sale_at_the_open_pays_for_a_purchase_at_the_same_open() -> None:
+    m = market(opens=[[100, 50]] * 4)
+    rules = PortfolioRules(cash=10_000, max_positions=1, sizing="all_in", lot=1)
+    # Symbol 0 bought at 1's open with all the cash; sold at 2's open, symbol 1 bought then.
+    result = simulate(m, decisions(m, entries={0: [0], 1: [1]}, exits={1: [0]}), rules)
+    assert result.trades.symbol.tolist() == ["1000"]
+    assert result.open_positions.symbol.tolist() == ["1001"]
+    assert result.open_positions.shares.tolist() == [199]  # 9,999.99… yen at 50 yen a share
+    assert result.cash.min() >= 0
