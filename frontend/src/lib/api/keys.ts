@@ -7,9 +7,11 @@ export const queryKeys = {
   stocks: {
     search: (q: string) => ['stocks', 'search', q] as const,
     detail: (code: string) => ['stocks', code] as const,
-    prices: (code: string, period: string) => ['stocks', code, 'prices', period] as const,
+    prices: (code: string, period: string, interval = '1d') => ['stocks', code, 'prices', period, interval] as const,
     financials: (code: string) => ['stocks', code, 'financials'] as const,
   },
+  /** Built on the market data: refreshed with it after a job (lib/api/jobs.ts). */
+  marketOverview: ['market', 'overview'] as const,
   policies: ['policies'] as const,
   vocabulary: ['policies', 'vocabulary'] as const,
   watchlists: {

@@ -21,6 +21,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search stocks by code prefix or name (漢字/かな/English) */
+        get: operations["list_stocks_api_v1_stocks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stocks/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Stock */
+        get: operations["get_stock_api_v1_stocks__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stocks/{code}/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Daily, weekly (ISO week) or monthly bars, split-adjusted unless adjusted=false */
+        get: operations["get_prices_api_v1_stocks__code__prices_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stocks/{code}/financials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Point-in-time fundamentals with PER, PBR, ROE, dividend yield and equity ratio */
+        get: operations["get_financials_api_v1_stocks__code__financials_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/market/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest session: advancers/decliners, average change, sector moves, the benchmark */
+        get: operations["get_market_overview_api_v1_market_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -159,74 +244,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/stocks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Search stocks by code prefix or name (漢字/かな/English) */
-        get: operations["list_stocks_api_v1_stocks_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/stocks/{code}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get Stock */
-        get: operations["get_stock_api_v1_stocks__code__get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/stocks/{code}/prices": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Daily bars, split-adjusted unless adjusted=false */
-        get: operations["get_prices_api_v1_stocks__code__prices_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/stocks/{code}/financials": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Point-in-time fundamentals with PER, PBR, ROE, dividend yield and equity ratio */
-        get: operations["get_financials_api_v1_stocks__code__financials_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/sync/runs": {
         parameters: {
             query?: never;
@@ -307,6 +324,160 @@ export interface paths {
         get: operations["get_job_api_v1_jobs__job_id__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The data source: what is active, stored and configured */
+        get: operations["get_state_api_v1_data_source_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-source/jquants/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a J-Quants API key with one cheap call (the listed issues); nothing is stored */
+        post: operations["check_jquants_api_v1_data_source_jquants_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-source/jquants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Check and store the J-Quants key (encrypted) and plan; a null key re-checks the stored one */
+        put: operations["save_jquants_api_v1_data_source_jquants_put"];
+        post?: never;
+        /** Forget the stored J-Quants key */
+        delete: operations["forget_jquants_api_v1_data_source_jquants_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-source/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many sessions and requests a first sync makes, and about how long it takes */
+        get: operations["get_estimate_api_v1_data_source_estimate_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-source/yfinance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The stock codes the yfinance source fetches (1 to 500) */
+        put: operations["save_yfinance_api_v1_data_source_yfinance_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-source/csv/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read and check CSV files: every problem by file, row and column; nothing is written */
+        post: operations["preview_csv_api_v1_data_source_csv_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-source/csv/templates/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A CSV template: the header row and example rows (UTF-8) */
+        get: operations["csv_template_api_v1_data_source_csv_templates__kind__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-source/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Switch the active source and queue a sync (replacing demo by real data, or the reverse) */
+        post: operations["activate_api_v1_data_source_activate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-source/csv/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import CSV files: all or nothing; a sync job (source csv) loads them */
+        post: operations["import_csv_api_v1_data_source_csv_import_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -613,6 +784,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Activate */
+        Activate: {
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "demo" | "jquants" | "yfinance";
+            /**
+             * Confirm
+             * @description must be true: the switch changes what the syncs load
+             */
+            confirm: boolean;
+        };
         /** BatchResult */
         BatchResult: {
             /** Evaluated */
@@ -632,6 +816,61 @@ export interface components {
              * @description codes with no data to evaluate (no prices or metrics)
              */
             failed: string[];
+        };
+        /** Benchmark */
+        Benchmark: {
+            /**
+             * Kind
+             * @description equal_weight_universe: the stored data holds no index (TOPIX), so the benchmark is the equal-weight average change of the stocks in the universe, named as such
+             */
+            kind: string;
+            /**
+             * Change Pct
+             * @description percent
+             */
+            change_pct: number | null;
+        };
+        /** Body_import_csv_api_v1_data_source_csv_import_post */
+        Body_import_csv_api_v1_data_source_csv_import_post: {
+            /**
+             * Bars
+             * @description UTF-8 (BOM ok) or Shift_JIS/cp932 CSV
+             */
+            bars: string;
+            /**
+             * Fundamentals
+             * @description optional; UTF-8 or Shift_JIS/cp932 CSV
+             */
+            fundamentals?: string | null;
+            /**
+             * Stocks
+             * @description optional; UTF-8 or Shift_JIS/cp932 CSV
+             */
+            stocks?: string | null;
+            /**
+             * Replace
+             * @description delete demo data before loading these files
+             * @default false
+             */
+            replace: boolean;
+        };
+        /** Body_preview_csv_api_v1_data_source_csv_preview_post */
+        Body_preview_csv_api_v1_data_source_csv_preview_post: {
+            /**
+             * Bars
+             * @description UTF-8 (BOM ok) or Shift_JIS/cp932 CSV
+             */
+            bars: string;
+            /**
+             * Fundamentals
+             * @description optional; UTF-8 or Shift_JIS/cp932 CSV
+             */
+            fundamentals?: string | null;
+            /**
+             * Stocks
+             * @description optional; UTF-8 or Shift_JIS/cp932 CSV
+             */
+            stocks?: string | null;
         };
         /** Body_sign_in_api_v1_auth_token_post */
         Body_sign_in_api_v1_auth_token_post: {
@@ -783,6 +1022,133 @@ export interface components {
              * @default 5
              */
             within_days: number;
+        };
+        /** CsvError */
+        CsvError: {
+            /**
+             * File
+             * @enum {string}
+             */
+            file: "bars" | "fundamentals" | "stocks";
+            /**
+             * Row
+             * @description spreadsheet row: the header is row 1, the first data row 2
+             */
+            row: number;
+            /** Column */
+            column: string | null;
+            /** Message */
+            message: string;
+            /**
+             * Field
+             * @description file.row.column, as in the error body's errors[]
+             */
+            field: string;
+        };
+        /** CsvFileSummary */
+        CsvFileSummary: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "bars" | "fundamentals" | "stocks";
+            /** Filename */
+            filename: string;
+            /**
+             * Encoding
+             * @description how the file was read: UTF-8, UTF-8 (BOM), Shift_JIS (cp932) …
+             */
+            encoding: string | null;
+            /** Rows */
+            rows: number;
+            /** Columns */
+            columns: string[];
+            /**
+             * Preview
+             * @description the first 10 data rows
+             */
+            preview: {
+                [key: string]: string;
+            }[];
+            /** Codes */
+            codes: number;
+            /** From Date */
+            from_date: string | null;
+            /** To Date */
+            to_date: string | null;
+        };
+        /** CsvPreview */
+        CsvPreview: {
+            /** Ok */
+            ok: boolean;
+            /** Files */
+            files: components["schemas"]["CsvFileSummary"][];
+            /**
+             * Errors
+             * @description every problem of every file; nothing was written
+             */
+            errors: components["schemas"]["CsvError"][];
+        };
+        /** DataSourceState */
+        DataSourceState: {
+            /**
+             * Active Source
+             * @description what the scheduled and the next sync use
+             * @enum {string}
+             */
+            active_source: "demo" | "jquants" | "csv" | "yfinance";
+            /**
+             * Stored Data
+             * @description what the database holds now
+             * @enum {string}
+             */
+            stored_data: "demo" | "real" | "empty";
+            /**
+             * Stored Source
+             * @description source name(s) of the stored data
+             */
+            stored_source: string | null;
+            /** Stocks */
+            stocks: number;
+            /** First Date */
+            first_date: string | null;
+            /** Last Date */
+            last_date: string | null;
+            jquants: components["schemas"]["JQuantsState"];
+            yfinance: components["schemas"]["YFinanceState"];
+            /** Plans */
+            plans: components["schemas"]["PlanInfo"][];
+        };
+        /** Estimate */
+        Estimate: {
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "jquants" | "yfinance";
+            /** Plan */
+            plan: ("free" | "light" | "standard" | "premium") | null;
+            /** From Date */
+            from_date: string | null;
+            /** To Date */
+            to_date: string | null;
+            /** Sessions */
+            sessions: number;
+            /** Requests */
+            requests: number;
+            /** Requests Per Minute */
+            requests_per_minute: number | null;
+            /** Minutes */
+            minutes: number;
+            /** History Years */
+            history_years: number | null;
+            /** Delay Weeks */
+            delay_weeks: number;
+            /**
+             * Notes
+             * @description in the request's language
+             */
+            notes: string[];
         };
         /** EvaluationCreate */
         EvaluationCreate: {
@@ -1146,6 +1512,67 @@ export interface components {
              */
             market_cap?: number | null;
         };
+        /** JQuantsCheck */
+        JQuantsCheck: {
+            /**
+             * Api Key
+             * @description the key from the J-Quants dashboard
+             */
+            api_key: string;
+            /**
+             * Plan
+             * @enum {string}
+             */
+            plan: "free" | "light" | "standard" | "premium";
+        };
+        /** JQuantsCheckResult */
+        JQuantsCheckResult: {
+            /** Ok */
+            ok: boolean;
+            /**
+             * Plan
+             * @enum {string}
+             */
+            plan: "free" | "light" | "standard" | "premium";
+            /** Listed Stocks */
+            listed_stocks: number;
+        };
+        /** JQuantsSave */
+        JQuantsSave: {
+            /**
+             * Api Key
+             * @description null keeps (and checks again) the stored key
+             */
+            api_key?: string | null;
+            /**
+             * Plan
+             * @enum {string}
+             */
+            plan: "free" | "light" | "standard" | "premium";
+        };
+        /** JQuantsState */
+        JQuantsState: {
+            /**
+             * Configured
+             * @description a key is stored or set in the environment
+             */
+            configured: boolean;
+            /**
+             * Plan
+             * @enum {string}
+             */
+            plan: "free" | "light" | "standard" | "premium";
+            /**
+             * Checked At
+             * @description when J-Quants last accepted the stored key
+             */
+            checked_at: string | null;
+            /**
+             * From Environment
+             * @description the key comes from KABU_JQUANTS_API_KEY, none is stored
+             */
+            from_environment: boolean;
+        };
         /** JobCreate */
         JobCreate: {
             /**
@@ -1213,6 +1640,16 @@ export interface components {
             } | null;
             /** Error */
             error: string | null;
+            /**
+             * Eta Seconds
+             * @description seconds left in the current phase at the rate so far; null until there is progress
+             */
+            eta_seconds: number | null;
+            /**
+             * Attempt
+             * @description 1, or the run after a worker died (a sync resumes where it was)
+             */
+            attempt: number;
         };
         /** KeyPointRead */
         KeyPointRead: {
@@ -1292,6 +1729,38 @@ export interface components {
              */
             status: "alive";
         };
+        /** MarketOverview */
+        MarketOverview: {
+            /**
+             * As Of
+             * @description the latest session in the data
+             */
+            as_of: string | null;
+            /**
+             * Stocks
+             * @description stocks with a close on as_of and on their previous session
+             */
+            stocks: number;
+            /** Advancers */
+            advancers: number;
+            /** Decliners */
+            decliners: number;
+            /** Unchanged */
+            unchanged: number;
+            /**
+             * Average Change Pct
+             * @description equal-weight average change, percent
+             */
+            average_change_pct: number | null;
+            /**
+             * Sectors
+             * @description by average change, strongest first
+             */
+            sectors: components["schemas"]["SectorMove"][];
+            benchmark: components["schemas"]["Benchmark"];
+            /** Demo */
+            demo: boolean;
+        };
         /** MetricInfo */
         MetricInfo: {
             /** Name */
@@ -1307,6 +1776,31 @@ export interface components {
             label_en: string;
             /** Label Ja */
             label_ja: string;
+        };
+        /** NextEarnings */
+        NextEarnings: {
+            /**
+             * Date
+             * Format: date
+             * @description estimated date of the next results disclosure (決算発表予定日)
+             */
+            date: string;
+            /**
+             * Days
+             * @description calendar days from as_of (negative: overdue by up to 10 days)
+             */
+            days: number;
+            /**
+             * Sessions
+             * @description TSE sessions after as_of up to and including the date; None beyond the calendar
+             */
+            sessions: number | null;
+            /**
+             * Estimated
+             * @description always true: no source publishes the date we store
+             * @default true
+             */
+            estimated: boolean;
         };
         /**
          * OutcomeRead
@@ -1336,6 +1830,23 @@ export interface components {
             hit_stop_loss: boolean | null;
             /** First Hit */
             first_hit: ("target" | "stop_loss") | null;
+        };
+        /** PlanInfo */
+        PlanInfo: {
+            /**
+             * Plan
+             * @enum {string}
+             */
+            plan: "free" | "light" | "standard" | "premium";
+            /** Requests Per Minute */
+            requests_per_minute: number;
+            /**
+             * History Years
+             * @description years of history served; null: all (from 2008)
+             */
+            history_years: number | null;
+            /** Delay Weeks */
+            delay_weeks: number;
         };
         /**
          * PolicyCreate
@@ -1601,6 +2112,7 @@ export interface components {
             /**
              * Date
              * Format: date
+             * @description the session; for a week or month, its last session in the data
              */
             date: string;
             /** Open */
@@ -1625,6 +2137,12 @@ export interface components {
             adjusted: boolean;
             /** Period */
             period: string | null;
+            /**
+             * Interval
+             * @description 1d daily, 1w ISO weeks, 1mo calendar months
+             * @default 1d
+             */
+            interval: string;
             /** From */
             from: string | null;
             /** To */
@@ -1842,6 +2360,30 @@ export interface components {
             /** @description how equal match scores are ordered, and why */
             tie_break?: components["schemas"]["TieBreak"] | null;
         };
+        /** SectorMove */
+        SectorMove: {
+            /**
+             * Sector
+             * @description TSE 33-sector name ('' when the data has none)
+             */
+            sector: string;
+            /** Sector Code */
+            sector_code: string | null;
+            /**
+             * Count
+             * @description stocks of the sector with a change on the session
+             */
+            count: number;
+            /** Advancers */
+            advancers: number;
+            /** Decliners */
+            decliners: number;
+            /**
+             * Average Change Pct
+             * @description equal-weight average change, percent
+             */
+            average_change_pct: number;
+        };
         /** SetupCreate */
         SetupCreate: {
             /**
@@ -1964,9 +2506,30 @@ export interface components {
              */
             change_pct: number | null;
             fundamentals: components["schemas"]["FundamentalsSummary"] | null;
+            /** @description the next results disclosure, estimated from the company's yearly rhythm */
+            next_earnings?: components["schemas"]["NextEarnings"] | null;
         };
-        /** StockItem */
-        StockItem: {
+        /** StockList */
+        StockList: {
+            /** Items */
+            items: components["schemas"]["StockListItem"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Demo
+             * @description true while the database holds demo data
+             */
+            demo: boolean;
+        };
+        /**
+         * StockListItem
+         * @description A search hit with its latest price, for suggestions that show where a stock stands.
+         */
+        StockListItem: {
             /**
              * Code
              * @description 4-character TSE code, e.g. 7203 or 130A
@@ -2010,22 +2573,26 @@ export interface components {
              * @description true for fictional demo data
              */
             demo: boolean;
-        };
-        /** StockList */
-        StockList: {
-            /** Items */
-            items: components["schemas"]["StockItem"][];
-            /** Total */
-            total: number;
-            /** Limit */
-            limit: number;
-            /** Offset */
-            offset: number;
             /**
-             * Demo
-             * @description true while the database holds demo data
+             * As Of
+             * @description date of the last bar
              */
-            demo: boolean;
+            as_of?: string | null;
+            /**
+             * Last Close
+             * @description yen, as traded on as_of
+             */
+            last_close?: number | null;
+            /**
+             * Change
+             * @description yen, against the previous session's close
+             */
+            change?: number | null;
+            /**
+             * Change Pct
+             * @description percent
+             */
+            change_pct?: number | null;
         };
         /** SyncRunRead */
         SyncRunRead: {
@@ -2292,6 +2859,16 @@ export interface components {
              */
             clear_policy: boolean;
         };
+        /** YFinanceSave */
+        YFinanceSave: {
+            /** Codes */
+            codes: string[];
+        };
+        /** YFinanceState */
+        YFinanceState: {
+            /** Codes */
+            codes: string[];
+        };
         /** ErrorItem */
         ErrorItem: {
             /**
@@ -2366,6 +2943,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2375,766 +2954,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    health_api_v1_health_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": unknown;
-                };
-            };
-            /** @description Too many requests: retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    sign_in_api_v1_auth_token_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/x-www-form-urlencoded": components["schemas"]["Body_sign_in_api_v1_auth_token_post"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenRead"];
-                };
-            };
-            /** @description Invalid input (values that do not fit together) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid or expired */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many requests: retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    refresh_api_v1_auth_refresh_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefreshRequest"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenRead"];
-                };
-            };
-            /** @description Invalid input (values that do not fit together) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid or expired */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many requests: retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    logout_api_v1_auth_logout_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefreshRequest"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Invalid input (values that do not fit together) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid or expired */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many requests: retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    logout_all_api_v1_auth_logout_all_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not signed in, or the token is invalid or expired */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many requests: retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    setup_status_api_v1_auth_setup_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SetupStatus"];
-                };
-            };
-            /** @description Too many requests: retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    setup_first_account_api_v1_auth_setup_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SetupCreate"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenRead"];
-                };
-            };
-            /** @description Invalid input (values that do not fit together) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid or expired */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many requests: retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    read_me_api_v1_users_me_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserRead"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid or expired */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many requests: retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    update_me_api_v1_users_me_patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UserUpdate"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserRead"];
-                };
-            };
-            /** @description Invalid input (values that do not fit together) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid or expired */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many requests: retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    create_user_api_v1_users_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UserCreate"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserRead"];
-                };
-            };
-            /** @description Invalid input (values that do not fit together) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not signed in, or the token is invalid or expired */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not allowed (administrators only) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many requests: retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
-            503: {
-                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3173,6 +2994,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3182,6 +3005,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3191,6 +3016,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3200,6 +3027,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3209,6 +3038,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3218,6 +3049,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3249,6 +3082,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3258,6 +3093,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3267,6 +3104,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3276,6 +3115,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3285,6 +3126,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3294,6 +3137,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3309,6 +3154,8 @@ export interface operations {
                 from?: string | null;
                 to?: string | null;
                 adjusted?: boolean;
+                /** @description 1d daily bars; 1w ISO-week and 1mo calendar-month candles */
+                interval?: "1d" | "1w" | "1mo";
             };
             header?: never;
             path: {
@@ -3330,6 +3177,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3339,6 +3188,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3348,6 +3199,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3357,6 +3210,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3366,6 +3221,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3375,6 +3232,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3406,6 +3265,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3415,6 +3276,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3424,6 +3287,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3433,6 +3298,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3442,6 +3309,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3451,6 +3320,941 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_market_overview_api_v1_market_overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketOverview"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    health_api_v1_health_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sign_in_api_v1_auth_token_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["Body_sign_in_api_v1_auth_token_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenRead"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    refresh_api_v1_auth_refresh_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenRead"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    logout_api_v1_auth_logout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    logout_all_api_v1_auth_logout_all_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setup_status_api_v1_auth_setup_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupStatus"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setup_first_account_api_v1_auth_setup_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetupCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenRead"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    read_me_api_v1_users_me_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_me_api_v1_users_me_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_user_api_v1_users_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed (administrators only) */
+            403: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3482,6 +4286,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3491,6 +4297,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3500,6 +4308,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3509,6 +4319,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3518,6 +4330,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3527,6 +4341,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3554,6 +4370,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3563,6 +4381,8 @@ export interface operations {
             /** @description Not allowed (administrators only) */
             403: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3572,13 +4392,19 @@ export interface operations {
             /** @description No sync lease was held and no run was marked running */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3588,6 +4414,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3597,6 +4425,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3626,6 +4456,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3635,6 +4467,8 @@ export interface operations {
             /** @description Not allowed (administrators only) */
             403: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3644,6 +4478,8 @@ export interface operations {
             /** @description A job of this kind is already queued or running */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3653,6 +4489,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3662,6 +4500,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3696,6 +4536,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3705,6 +4547,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3714,6 +4558,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3723,6 +4569,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3732,6 +4580,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3741,6 +4591,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3774,6 +4626,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3783,6 +4637,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3792,6 +4648,8 @@ export interface operations {
             /** @description Not allowed (administrators only) */
             403: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3801,6 +4659,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3810,6 +4670,8 @@ export interface operations {
             /** @description A job of this kind is already queued or running */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3819,6 +4681,8 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3828,6 +4692,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3837,6 +4703,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3846,6 +4714,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3878,6 +4748,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3887,6 +4759,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3896,6 +4770,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3905,6 +4781,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3914,6 +4792,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3923,6 +4803,1107 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_state_api_v1_data_source_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSourceState"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed (administrators only) */
+            403: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    check_jquants_api_v1_data_source_jquants_check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JQuantsCheck"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JQuantsCheckResult"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed (administrators only) */
+            403: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description J-Quants refused the key (field api_key), or the stored key cannot be read */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description J-Quants could not be reached or failed */
+            502: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    save_jquants_api_v1_data_source_jquants_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JQuantsSave"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSourceState"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed (administrators only) */
+            403: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description J-Quants refused the key (field api_key), or the stored key cannot be read */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description J-Quants could not be reached or failed */
+            502: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    forget_jquants_api_v1_data_source_jquants_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed (administrators only) */
+            403: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_estimate_api_v1_data_source_estimate_get: {
+        parameters: {
+            query: {
+                source: "jquants" | "yfinance";
+                /** @description jquants: the plan to estimate (default: the stored or configured one) */
+                plan?: ("free" | "light" | "standard" | "premium") | null;
+            };
+            header?: {
+                "Accept-Language"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Estimate"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed (administrators only) */
+            403: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description yfinance has no codes, or the stored key cannot be read */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    save_yfinance_api_v1_data_source_yfinance_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["YFinanceSave"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSourceState"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed (administrators only) */
+            403: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description codes that are not TSE codes, each named */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_csv_api_v1_data_source_csv_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_preview_csv_api_v1_data_source_csv_preview_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsvPreview"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed (administrators only) */
+            403: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    csv_template_api_v1_data_source_csv_templates__kind__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "bars" | "fundamentals" | "stocks";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed (administrators only) */
+            403: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    activate_api_v1_data_source_activate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Activate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed (administrators only) */
+            403: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A sync is already queued or running */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description confirm is not true, J-Quants has no key, or yfinance has no codes */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_csv_api_v1_data_source_csv_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_csv_api_v1_data_source_csv_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed (administrators only) */
+            403: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A sync is already queued or running */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description problems in the files, every one listed in `errors`; nothing was written */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3955,6 +5936,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3964,6 +5947,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3973,6 +5958,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3982,6 +5969,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3991,6 +5980,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4000,6 +5991,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4029,6 +6022,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4038,6 +6033,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4047,6 +6044,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4082,6 +6081,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4091,6 +6092,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4100,6 +6103,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4109,6 +6114,8 @@ export interface operations {
             /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4118,6 +6125,8 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4127,6 +6136,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4136,6 +6147,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4145,6 +6158,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4179,6 +6194,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4188,6 +6205,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4197,6 +6216,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4206,6 +6227,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4215,6 +6238,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4224,6 +6249,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4257,6 +6284,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4266,6 +6295,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4275,6 +6306,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4284,6 +6317,8 @@ export interface operations {
             /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4293,6 +6328,8 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4302,6 +6339,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4311,6 +6350,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4320,6 +6361,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4352,6 +6395,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4361,6 +6406,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4370,6 +6417,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4379,6 +6428,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4388,6 +6439,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4397,6 +6450,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4433,6 +6488,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4442,6 +6499,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4451,6 +6510,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4460,6 +6521,8 @@ export interface operations {
             /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4469,6 +6532,8 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4478,6 +6543,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4487,6 +6554,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4496,6 +6565,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4526,6 +6597,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4535,6 +6608,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4544,6 +6619,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4553,6 +6630,8 @@ export interface operations {
             /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4562,6 +6641,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4571,6 +6652,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4580,6 +6663,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4612,6 +6697,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4621,6 +6708,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4630,6 +6719,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4639,6 +6730,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4648,6 +6741,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4657,6 +6752,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4690,6 +6787,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4699,6 +6798,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4708,6 +6809,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4717,6 +6820,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4726,6 +6831,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4735,6 +6842,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4774,6 +6883,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4783,6 +6894,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4792,6 +6905,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4801,6 +6916,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4810,6 +6927,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4819,6 +6938,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4854,6 +6975,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4863,6 +6986,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4872,6 +6997,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4881,6 +7008,8 @@ export interface operations {
             /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4890,6 +7019,8 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4899,6 +7030,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4908,6 +7041,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4917,6 +7052,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4950,6 +7087,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4959,6 +7098,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4968,6 +7109,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4977,6 +7120,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4986,6 +7131,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4995,6 +7142,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5029,6 +7178,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5038,6 +7189,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5047,6 +7200,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5056,6 +7211,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5065,6 +7222,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5074,6 +7233,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5103,6 +7264,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5112,6 +7275,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5121,6 +7286,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5154,6 +7321,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5163,6 +7332,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5172,6 +7343,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5181,6 +7354,8 @@ export interface operations {
             /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5190,6 +7365,8 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5199,6 +7376,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5208,6 +7387,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5217,6 +7398,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5249,6 +7432,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5258,6 +7443,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5267,6 +7454,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5276,6 +7465,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5285,6 +7476,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5294,6 +7487,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5324,6 +7519,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5333,6 +7530,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5342,6 +7541,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5351,6 +7552,8 @@ export interface operations {
             /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5360,6 +7563,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5369,6 +7574,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5378,6 +7585,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5414,6 +7623,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5423,6 +7634,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5432,6 +7645,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5441,6 +7656,8 @@ export interface operations {
             /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5450,6 +7667,8 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5459,6 +7678,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5468,6 +7689,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5477,6 +7700,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5513,6 +7738,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5522,6 +7749,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5531,6 +7760,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5540,6 +7771,8 @@ export interface operations {
             /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5549,6 +7782,8 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5558,6 +7793,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5567,6 +7804,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5576,6 +7815,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5607,6 +7848,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5616,6 +7859,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5625,6 +7870,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5634,6 +7881,8 @@ export interface operations {
             /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5643,6 +7892,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5652,6 +7903,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5661,6 +7914,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5693,6 +7948,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5702,6 +7959,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5711,6 +7970,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5720,6 +7981,8 @@ export interface operations {
             /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5729,6 +7992,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5738,6 +8003,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5747,6 +8014,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5782,6 +8051,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5791,6 +8062,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5800,6 +8073,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5809,6 +8084,8 @@ export interface operations {
             /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5818,6 +8095,8 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5827,6 +8106,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5836,6 +8117,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5845,6 +8128,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5880,6 +8165,8 @@ export interface operations {
             /** @description Invalid input (values that do not fit together) */
             400: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5889,6 +8176,8 @@ export interface operations {
             /** @description Not signed in, or the token is invalid or expired */
             401: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5898,6 +8187,8 @@ export interface operations {
             /** @description Not found */
             404: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5907,6 +8198,8 @@ export interface operations {
             /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
             409: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5916,6 +8209,8 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5925,6 +8220,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5934,6 +8231,8 @@ export interface operations {
             /** @description Too many requests: retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5943,6 +8242,8 @@ export interface operations {
             /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
                     [name: string]: unknown;
                 };
                 content: {

@@ -3,8 +3,14 @@ import type { components } from './schema'
 /** Short names for the schema's types (generated into schema.d.ts from openapi.json). */
 type Schemas = components['schemas']
 
-export type StockItem = Schemas['StockItem']
 export type StockList = Schemas['StockList']
+/** A search hit: the listing with its last close and change. */
+export type StockListItem = Schemas['StockListItem']
+/** The listing of a stock (the schema has it only inside a search hit or a detail). */
+export type StockItem = Omit<StockListItem, 'as_of' | 'last_close' | 'change' | 'change_pct'>
+export type MarketOverview = Schemas['MarketOverview']
+export type SectorMove = Schemas['SectorMove']
+export type NextEarnings = Schemas['NextEarnings']
 export type StockDetail = Schemas['StockDetail']
 export type PriceBar = Schemas['PriceBar']
 export type PriceSeries = Schemas['PriceSeries']
@@ -35,6 +41,8 @@ export type UserRead = Schemas['UserRead']
 export type TokenRead = Schemas['TokenRead']
 export type Recommendation = EvaluationRead['recommendation']
 export type Period = '1m' | '3m' | '6m' | '1y' | '2y' | '5y' | 'max'
+/** Candles of the prices endpoint: daily bars, ISO weeks, calendar months. */
+export type Interval = '1d' | '1w' | '1mo'
 
 /** GET /health has no schema in the OpenAPI document; this is its shape. */
 export interface LastSync {

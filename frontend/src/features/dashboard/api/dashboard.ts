@@ -1,5 +1,5 @@
 import { api, unwrap } from '@/lib/api/client'
-import type { EvaluationList, SyncRun, WatchlistRead, WatchlistUpdate } from '@/lib/api/types'
+import type { EvaluationList, MarketOverview, SyncRun, WatchlistRead, WatchlistUpdate } from '@/lib/api/types'
 
 export async function fetchWatchlists() {
   return unwrap(api.GET('/api/v1/watchlists'))
@@ -16,6 +16,11 @@ export async function evaluateWatchlist(id: number) {
 
 export async function fetchLatestEvaluations(limit: number): Promise<EvaluationList> {
   return unwrap(api.GET('/api/v1/evaluations', { params: { query: { limit } } }))
+}
+
+/** The latest session: advancers/decliners, the average change, sector moves, the benchmark. */
+export async function fetchMarketOverview(): Promise<MarketOverview> {
+  return unwrap(api.GET('/api/v1/market/overview'))
 }
 
 export async function fetchSyncRuns(limit: number): Promise<SyncRun[]> {

@@ -2,9 +2,10 @@ import { useTranslation } from 'react-i18next'
 import { usePageTitle } from '@/lib/usePageTitle'
 import { DataStatusCard } from './DataStatusCard'
 import { LatestEvaluations } from './LatestEvaluations'
+import { MarketOverviewCard } from './MarketOverviewCard'
 import { WatchlistsSection } from './WatchlistsSection'
 
-/** Watchlists with their latest scores, the latest evaluations, and data freshness. */
+/** Watchlists with their latest scores, the market's latest session, the latest evaluations, and data freshness. */
 export function DashboardPage() {
   const { t } = useTranslation()
   usePageTitle(t('dashboard.title'))
@@ -17,6 +18,7 @@ export function DashboardPage() {
           <p className="footnote">{t('dashboard.colorNote')}</p>
         </div>
         <aside className="dashboard__side">
+          <MarketOverviewCard />
           <DataStatusCard />
           <LatestEvaluations />
         </aside>

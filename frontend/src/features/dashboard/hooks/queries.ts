@@ -6,6 +6,7 @@ import {
   deleteWatchlist,
   evaluateWatchlist,
   fetchLatestEvaluations,
+  fetchMarketOverview,
   fetchSyncRuns,
   fetchWatchlist,
   fetchWatchlists,
@@ -16,6 +17,10 @@ import {
 
 export const LATEST_EVALUATIONS = 10
 const SYNC_RUNS = 5
+
+export function useMarketOverview() {
+  return useQuery({ queryKey: queryKeys.marketOverview, queryFn: fetchMarketOverview, staleTime: 5 * 60_000 })
+}
 
 export function useWatchlists() {
   return useQuery({ queryKey: queryKeys.watchlists.all, queryFn: fetchWatchlists })

@@ -141,3 +141,34 @@ describe('SearchBox', () => {
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent('/stocks/1356'))
   })
 })
+
+describe('SearchBox prices', () => {
+  it('shows each hit with its last close and the change against the previous session', async () => {
+    mockApi([
+      {
+        path: '/api/v1/stocks',
+        body: {
+          items: [
+            { ...stock('8334', '光陵銀行', '銀行業'), as_of: '2024-12-30', last_close: 2280, change: 14, change_pct: 0.6178 },
+            { ...stock('8363', '月島銀行', '銀行業'), as_of: '2024-12-30', last_close: 512.5, change: -3, change_pct: -0.5819 },
+            stock('8999', '新規上場銀行', '銀行業'),
+          ],
+          total: 3,
+          limit: 10,
+          offset: 0,
+          demo: true,
+        },
+      },
+    ])
+    renderWithProviders(<SearchBox />)
+    await userEvent.type(screen.getByRole('combobox'), '銀行')
+    const rising = await screen.findByRole('option', { name: /光陵銀行/ })
+    expect(rising).toHaveTextContent('¥2,280')
+    expect(rising.querySelector('.change--up')).toHaveTextContent('0.62%')
+    const falling = screen.getByRole('option', { name: /月島銀行/ })
+    expect(falling).toHaveTextContent('¥512.5')
+    expect(falling.querySelector('.change--down')).toHaveTextContent('0.58%')
+    // A stock without bars yet shows no price rather than a dash.
+    expect(screen.getByRole('option', { name: /新規上場銀行/ }).textContent).toBe('8999新規上場銀行銀行業')
+  })
+})

@@ -1,7 +1,9 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate } from 'react-router'
-import type { StockItem } from '@/lib/api/types'
+import { Change } from '@/components/Change'
+import type { StockListItem } from '@/lib/api/types'
+import { useFormat } from '@/lib/format'
 import { sectorName, stockName } from '@/lib/stockNames'
 import { useStockSearch } from '../hooks/useStockSearch'
 
@@ -17,12 +19,14 @@ export function asStockCode(input: string): string | null {
 }
 
 /**
- * The header's stock search: an ARIA 1.2 combobox with a listbox of up to 10 stocks.
+ * The header's stock search: an ARIA 1.2 combobox with a listbox of up to 10 stocks, each with its
+ * last close and the change against the previous session.
  * ↑/↓ move, Enter opens the highlighted stock, a typed code, or the first match of what is typed
  * (waiting for its results: never the previous word's), Escape closes and then clears.
  */
 export function SearchBox() {
   const { t, i18n } = useTranslation()
+  const fmt = useFormat()
   const navigate = useNavigate()
   const id = useId()
   const listId = `${id}-list`
@@ -31,7 +35,7 @@ export function SearchBox() {
   const [open, setOpen] = useState(false)
   const [active, setActive] = useState(-1)
   const search = useStockSearch(input)
-  const items: StockItem[] = input.trim() && search.data ? search.data.items : []
+  const items: StockListItem[] = input.trim() && search.data ? search.data.items : []
   const showList = open && input.trim().length > 0
   const activeItem = active >= 0 ? items[active] : undefined
   // The list on screen answers what is typed now (not the previous word, kept while the next loads).
@@ -48,7 +52,7 @@ export function SearchBox() {
     navigate(`/stocks/${encodeURIComponent(code)}`)
   }
 
-  function choose(item: StockItem | undefined) {
+  function choose(item: StockListItem | undefined) {
     if (item) openStock(item.code)
   }
 
@@ -167,6 +171,17 @@ export function SearchBox() {
               <span className="search__code">{item.code}</span>
               <span className="search__name">{stockName(item, i18n.language)}</span>
               <span className="search__meta">{sectorName(item, i18n.language)}</span>
+              {item.last_close != null ? (
+                <>
+                  <span className="search__price">
+                    <span className="visually-hidden">{t('stock.lastClose')} </span>
+                    {fmt.yen(item.last_close)}
+                  </span>
+                  <span className="search__change">
+                    <Change value={item.change_pct} format={(m) => fmt.pct(m)} />
+                  </span>
+                </>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -3,6 +3,7 @@ import type {
   EvaluationRead,
   EvaluationSummary,
   Financials,
+  Interval,
   Period,
   PriceSeries,
   StockDetail,
@@ -13,9 +14,9 @@ export async function fetchStock(code: string): Promise<StockDetail> {
   return unwrap(api.GET('/api/v1/stocks/{code}', { params: { path: { code } } }))
 }
 
-/** Split-adjusted daily bars for a period ending at the last bar. */
-export async function fetchPrices(code: string, period: Period): Promise<PriceSeries> {
-  return unwrap(api.GET('/api/v1/stocks/{code}/prices', { params: { path: { code }, query: { period } } }))
+/** Split-adjusted daily bars, or weekly / monthly candles of them, for a period ending at the last bar. */
+export async function fetchPrices(code: string, period: Period, interval: Interval = '1d'): Promise<PriceSeries> {
+  return unwrap(api.GET('/api/v1/stocks/{code}/prices', { params: { path: { code }, query: { period, interval } } }))
 }
 
 export async function fetchFinancials(code: string): Promise<Financials> {

@@ -54,3 +54,28 @@ describe('StockHeader', () => {
     expect(screen.getByText('独自業種')).toHaveClass('chip')
   })
 })
+
+describe('StockHeader next earnings', () => {
+  beforeEach(() => {
+    mockApi([{ path: '/api/v1/watchlists', body: { items: [] } }])
+  })
+
+  it('shows the estimated earnings date with the sessions left, in both languages', async () => {
+    const next = { date: '2026-12-11', days: 14, sessions: 10, estimated: true }
+    const { unmount } = renderWithProviders(<StockHeader stock={{ ...stock, next_earnings: next }} />)
+    expect(screen.getByText('次回決算発表（推定）').parentElement).toHaveTextContent('2026/12/11（あと10営業日）')
+    unmount()
+    await i18n.changeLanguage('en')
+    renderWithProviders(<StockHeader stock={{ ...stock, next_earnings: next }} />)
+    expect(screen.getByText('Next earnings (estimate)').parentElement).toHaveTextContent('(10 sessions away)')
+  })
+
+  it('says when the expected date has passed, and shows nothing without an estimate', () => {
+    const overdue = { date: '2026-11-20', days: -7, sessions: 0, estimated: true }
+    const { unmount } = renderWithProviders(<StockHeader stock={{ ...stock, next_earnings: overdue }} />)
+    expect(screen.getByText(/予定日を過ぎています/)).toBeInTheDocument()
+    unmount()
+    renderWithProviders(<StockHeader stock={stock} />)
+    expect(screen.queryByText('次回決算発表（推定）')).not.toBeInTheDocument()
+  })
+})

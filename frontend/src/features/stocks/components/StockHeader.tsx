@@ -1,13 +1,31 @@
 import { useTranslation } from 'react-i18next'
 import { Change } from '@/components/Change'
-import type { StockDetail } from '@/lib/api/types'
+import type { NextEarnings, StockDetail } from '@/lib/api/types'
 import { useFormat } from '@/lib/format'
 import { otherStockName, sectorName, stockName } from '@/lib/stockNames'
 import { AddToWatchlist } from './AddToWatchlist'
 
 const MARKETS = ['prime', 'standard', 'growth', 'other'] as const
 
-/** Code, name, sector, market, last close with change, and the as-of date. */
+/** The estimated next results date, with the sessions left (決算発表予定日). */
+function NextEarningsLine({ next }: { next: NextEarnings }) {
+  const { t } = useTranslation()
+  const fmt = useFormat()
+  const date = fmt.date(next.date)
+  const text =
+    next.days < 0
+      ? t('stock.nextEarningsOverdue', { date })
+      : next.sessions !== null && next.sessions !== undefined
+        ? t('stock.nextEarningsSessions', { date, n: next.sessions })
+        : date
+  return (
+    <div className="stock-header__earnings">
+      <span className="muted">{t('stock.nextEarnings')}</span> {text}
+    </div>
+  )
+}
+
+/** Code, name, sector, market, last close with change, the as-of date and the next earnings. */
 export function StockHeader({ stock }: { stock: StockDetail }) {
   const { t, i18n } = useTranslation()
   const fmt = useFormat()
@@ -41,6 +59,7 @@ export function StockHeader({ stock }: { stock: StockDetail }) {
           </span>
         </div>
         <div className="stock-header__asof muted">{stock.as_of ? t('common.asOf', { date: fmt.date(stock.as_of) }) : ''}</div>
+        {stock.next_earnings ? <NextEarningsLine next={stock.next_earnings} /> : null}
       </div>
       <div className="stock-header__actions">
         <AddToWatchlist code={stock.code} />

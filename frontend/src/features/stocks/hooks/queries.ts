@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { queryKeys } from '@/lib/api/keys'
-import type { EvaluationRead, Period } from '@/lib/api/types'
+import type { EvaluationRead, Interval, Period } from '@/lib/api/types'
 import {
   addToWatchlist,
   createEvaluation,
@@ -16,10 +16,10 @@ export function useStock(code: string) {
   return useQuery({ queryKey: queryKeys.stocks.detail(code), queryFn: () => fetchStock(code) })
 }
 
-export function usePrices(code: string, period: Period) {
+export function usePrices(code: string, period: Period, interval: Interval = '1d') {
   return useQuery({
-    queryKey: queryKeys.stocks.prices(code, period),
-    queryFn: () => fetchPrices(code, period),
+    queryKey: queryKeys.stocks.prices(code, period, interval),
+    queryFn: () => fetchPrices(code, period, interval),
     placeholderData: (previous, query) => (query?.queryKey[1] === code ? previous : undefined),
     staleTime: 5 * 60_000,
   })

@@ -3,14 +3,17 @@ import { useTranslation } from 'react-i18next'
 import { Card } from '@/components/Card'
 import { ErrorMessage } from '@/components/ErrorMessage'
 import { Skeleton } from '@/components/Skeleton'
-import type { LevelsRead, Period } from '@/lib/api/types'
+import type { Interval, LevelsRead, Period } from '@/lib/api/types'
 import { useFormat } from '@/lib/format'
 import { usePrices } from '../../hooks/queries'
-import { SMA_PERIODS, useIndicatorSeries, type SmaPeriod } from '../../hooks/useIndicatorSeries'
+import { SMA_PERIODS, SMA_WINDOWS, useIndicatorSeries, type SmaPeriod } from '../../hooks/useIndicatorSeries'
 import { PriceChart, type ChartLabels, type Overlays } from './PriceChart'
 import { chartTheme } from './theme'
 
 export const PERIODS: Period[] = ['1m', '3m', '6m', '1y', '2y', '5y', 'max']
+export const INTERVALS: Interval[] = ['1d', '1w', '1mo']
+/** The range shown on switching to an interval: about a hundred candles or more. */
+const INTERVAL_PERIOD: Record<Interval, Period> = { '1d': '6m', '1w': '2y', '1mo': '5y' }
 
 /**
  * What to fetch for a period: more than is shown, so that SMA 200 and the other indicators are
@@ -35,13 +38,23 @@ export function ChartCard({ code, name, levels }: ChartCardProps) {
   const { t } = useTranslation()
   const fmt = useFormat()
   const [period, setPeriod] = useState<Period>('6m')
+  const [interval, setCandleInterval] = useState<Interval>('1d')
   const [overlays, setOverlays] = useState<Overlays>({
     sma: { 5: false, 25: true, 75: true, 200: false },
     bollinger: false,
   })
   const [hover, setHover] = useState<number | null>(null)
-  const prices = usePrices(code, FETCH[period])
-  const data = useIndicatorSeries(prices.data?.items)
+  // Weekly and monthly candles are few: the whole history, so the long averages are warm.
+  const prices = usePrices(code, interval === '1d' ? FETCH[period] : 'max', interval)
+  const data = useIndicatorSeries(prices.data?.items, interval)
+  const windows = SMA_WINDOWS[interval]
+  const smaSlots = SMA_PERIODS.filter((n) => windows[n] !== undefined)
+  // A slot the interval has no average for is neither offered nor drawn.
+  const shown: Overlays = useMemo(() => {
+    const sma = { ...overlays.sma }
+    for (const n of SMA_PERIODS) if (windows[n] === undefined) sma[n] = false
+    return { ...overlays, sma }
+  }, [overlays, windows])
   const labels: ChartLabels = useMemo(
     () => ({ entry: t('stock.entryZone'), target: t('stock.target'), stop: t('stock.stopLoss'), trailing: t('stock.trailingStop'), rsi: t('stock.rsi'), macd: t('stock.macd') }),
     [t],
@@ -55,6 +68,18 @@ export function ChartCard({ code, name, levels }: ChartCardProps) {
   const bar = index !== null ? bars[index] : undefined
   const previous = index !== null && index > 0 ? bars[index - 1] : undefined
 
+  function chooseInterval(next: Interval) {
+    setCandleInterval(next)
+    setPeriod(INTERVAL_PERIOD[next])
+  }
+
+  function smaLabel(n: SmaPeriod): string {
+    const window = windows[n] ?? n
+    if (interval === '1w') return t('stock.smaWeeks', { n: window })
+    if (interval === '1mo') return t('stock.smaMonths', { n: window })
+    return t('stock.sma', { n: window })
+  }
+
   function toggleSma(n: SmaPeriod) {
     setOverlays((o) => ({ ...o, sma: { ...o.sma, [n]: !o.sma[n] } }))
   }
@@ -65,29 +90,45 @@ export function ChartCard({ code, name, levels }: ChartCardProps) {
       id="chart"
       className="chart-card"
       actions={
-        <div className="segmented" role="radiogroup" aria-label={t('stock.period')}>
-          {PERIODS.map((p) => (
-            <button
-              key={p}
-              type="button"
-              role="radio"
-              aria-checked={period === p}
-              className="segmented__option"
-              onClick={() => setPeriod(p)}
-            >
-              {t(`stock.periods.${p}`)}
-            </button>
-          ))}
+        <div className="chart-card__switches">
+          <div className="segmented" role="radiogroup" aria-label={t('stock.interval')}>
+            {INTERVALS.map((i) => (
+              <button
+                key={i}
+                type="button"
+                role="radio"
+                aria-checked={interval === i}
+                className="segmented__option"
+                onClick={() => chooseInterval(i)}
+              >
+                {t(`stock.intervals.${i}`)}
+              </button>
+            ))}
+          </div>
+          <div className="segmented" role="radiogroup" aria-label={t('stock.period')}>
+            {PERIODS.map((p) => (
+              <button
+                key={p}
+                type="button"
+                role="radio"
+                aria-checked={period === p}
+                className="segmented__option"
+                onClick={() => setPeriod(p)}
+              >
+                {t(`stock.periods.${p}`)}
+              </button>
+            ))}
+          </div>
         </div>
       }
     >
       <fieldset className="overlay-toggles">
         <legend className="visually-hidden">{t('stock.overlays')}</legend>
-        {SMA_PERIODS.map((n) => (
+        {smaSlots.map((n) => (
           <label key={n} className="chip-toggle">
             <input type="checkbox" checked={overlays.sma[n]} onChange={() => toggleSma(n)} />
             <span className="chip-toggle__swatch" style={{ background: chartTheme.sma[n] }} aria-hidden="true" />
-            {t('stock.sma', { n })}
+            {smaLabel(n)}
           </label>
         ))}
         <label className="chip-toggle">
@@ -144,7 +185,7 @@ export function ChartCard({ code, name, levels }: ChartCardProps) {
           {data && bars.length > 0 ? (
             <PriceChart
               data={data}
-              overlays={overlays}
+              overlays={shown}
               visibleFrom={visibleFrom}
               levels={levels}
               labels={labels}
