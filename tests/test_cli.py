@@ -189,3 +189,26 @@ def test_serve_listens_at_once_and_loads_the_demo_in_the_background(env: dict[st
     assert '"event": "shutdown"' in output
     assert output.index('"event": "first_load_queued"') < output.index('"event": "job_succeeded"')
     assert '"request_id":' in output
+
+
+def test_data_status_and_set_jquants_read_the_key_from_stdin(env: dict[str, str]) -> None:
+    import json
+
+    import responses
+
+    from tests.datasource.conftest import GOOD_KEY, MASTER, master_payload
+
+    assert runner.invoke(app, ["db", "upgrade"], env=_clean(env)).exit_code == 0
+    with responses.RequestsMock() as api:
+        api.get(MASTER, json=master_payload())
+        stored = runner.invoke(
+            app, ["data", "set-jquants", "--plan", "light"], input=f"{GOOD_KEY}\n", env=_clean(env)
+        )
+        assert api.calls[0].request.headers["x-api-key"] == GOOD_KEY
+    assert stored.exit_code == 0, stored.output
+    status = runner.invoke(app, ["data", "status"], env=_clean(env))
+    assert status.exit_code == 0 and GOOD_KEY not in status.output
+    state = json.loads(status.output)
+    assert state["jquants"]["configured"] is True and state["jquants"]["plan"] == "light"
+    bad_plan = runner.invoke(app, ["data", "set-jquants", "--plan", "gold"], input="k\n", env=_clean(env))
+    assert bad_plan.exit_code == 2

@@ -393,7 +393,7 @@ def users_create(
 
 
 # The research commands register themselves on ``app`` (kept in their own module for size).
-from kabu_trade import cli_backtest, cli_backup, cli_jobs, cli_research  # noqa: E402,F401
+from kabu_trade import cli_backtest, cli_backup, cli_data, cli_jobs, cli_research  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     # Run the imported module's app: as __main__ this file is a second copy without the research

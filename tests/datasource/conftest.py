@@ -63,11 +63,14 @@ class Api:
         return await self.http.request(method, f"/api/v1/data-source{path}", headers=headers, **kwargs)
 
 
-async def make_api(context: AppContext) -> AsyncIterator[Api]:
+async def make_api(context: AppContext, *, new_users: bool = True) -> AsyncIterator[Api]:
+    """An app over ``context`` with an administrator and a plain user signed in (``new_users``
+    False: the same database seen again, e.g. by an install with other settings)."""
     app = create_app(context=context)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
-        create_user_in(context, "admin", admin=True)
-        create_user_in(context, "plain")
+        if new_users:
+            create_user_in(context, "admin", admin=True)
+            create_user_in(context, "plain")
         yield Api(context, http, await sign_in(http, "admin"), await sign_in(http, "plain"))
 
 

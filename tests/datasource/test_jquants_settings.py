@@ -3,6 +3,7 @@ never shown nor logged), yfinance codes and the estimate, on SQLite and PostgreS
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import timedelta
 
@@ -158,8 +159,8 @@ async def test_a_key_stored_under_another_secret_key_asks_to_be_entered_again(
     other = context.settings.model_copy(
         update={"secret_key": SecretStr("another-secret-key-0123456789-abcdefgh")}
     )
-    moved = type(context)(**{**context.__dict__, "settings": other})
-    async for api in make_api_again(moved):
+    moved = dataclasses.replace(context, settings=other)
+    async for api in make_api(moved, new_users=False):
         assert (await api.get("")).status_code == 200
         again = await api.send(
             "PUT", "/jquants", json={"api_key": None, "plan": "free"}, headers={"Accept-Language": "en"}
@@ -173,18 +174,6 @@ async def test_a_key_stored_under_another_secret_key_asks_to_be_entered_again(
         assert (
             await api.send("PUT", "/jquants", json={"api_key": GOOD_KEY, "plan": "free"})
         ).status_code == 200
-
-
-async def make_api_again(context):  # type: ignore[no-untyped-def]
-    """The same database seen by an install with other settings: its users already exist."""
-    import httpx
-
-    from kabu_trade.main import create_app
-    from tests.conftest import sign_in
-
-    app = create_app(context=context)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
-        yield Api(context, http, await sign_in(http, "admin"), await sign_in(http, "plain"))
 
 
 async def test_yfinance_codes_are_normalised_and_bad_ones_named(api: Api) -> None:

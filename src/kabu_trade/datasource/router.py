@@ -32,7 +32,9 @@ _REFUSED: dict[int | str, dict[str, Any]] = {
     502: {"description": "J-Quants could not be reached or failed"},
 }
 UploadedCsv = Annotated[UploadFile, File(description="UTF-8 (BOM ok) or Shift_JIS/cp932 CSV")]
-OptionalCsv = Annotated[UploadFile | None, File(description="optional; UTF-8 or Shift_JIS/cp932 CSV")]
+# Typed as a file that may be left out, not as "file or null": a multipart form has no null, and a
+# schema saying null would invite clients (and fuzzers) to send the text "null" for it.
+OptionalCsv = Annotated[UploadFile, File(description="optional; UTF-8 or Shift_JIS/cp932 CSV")]
 
 
 def language(accept_language: str | None, account_language: str | None) -> Lang:
@@ -133,7 +135,10 @@ def read_uploads(
     summary="Read and check CSV files: every problem by file, row and column; nothing is written",
 )
 def preview_csv(
-    admin: AdminUser, bars: UploadedCsv, fundamentals: OptionalCsv = None, stocks: OptionalCsv = None
+    admin: AdminUser,
+    bars: UploadedCsv,
+    fundamentals: OptionalCsv = None,  # type: ignore[assignment]  # left out: None (see OptionalCsv)
+    stocks: OptionalCsv = None,  # type: ignore[assignment]
 ) -> Any:
     return csv_preview.preview(read_uploads(bars, fundamentals, stocks))
 

@@ -173,10 +173,16 @@ def check_jquants(settings: Settings, api_key: str, plan: str) -> int:
     return len(listed)
 
 
-def save_jquants(session: Session, settings: Settings, api_key: str | None, plan: str, user_id: int) -> None:
+def save_jquants(
+    session: Session, settings: Settings, api_key: str | None, plan: str, user_id: int | None
+) -> None:
     """Check the key (the given one, else the stored or the environment's) and store it encrypted."""
-    row = repository.get(session)
-    key = api_key.strip() if api_key is not None else jquants_key(row, settings)
+    if api_key is not None:
+        key: str | None = api_key.strip()
+    else:
+        key = jquants_key(repository.get(session), settings)
+        # Nothing written yet: end the read so that no connection waits on J-Quants (up to 30 s).
+        session.rollback()
     if not key:
         raise Unprocessable(MESSAGES["key_missing"], field="api_key")
     check_jquants(settings, key, plan)

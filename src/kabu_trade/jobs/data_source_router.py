@@ -67,8 +67,8 @@ def import_csv(
     settings: SettingsDep,
     admin: AdminUser,
     bars: UploadedCsv,
-    fundamentals: OptionalCsv = None,
-    stocks: OptionalCsv = None,
+    fundamentals: OptionalCsv = None,  # type: ignore[assignment]  # left out: None
+    stocks: OptionalCsv = None,  # type: ignore[assignment]
     replace: bool = Form(default=False, description="delete demo data before loading these files"),
 ) -> Job:
     _no_active_sync(session)
