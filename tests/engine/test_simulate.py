@@ -7,6 +7,7 @@ import pytest
 
 from kabu_trade.engine.backtest import (
     CostModel,
+    Decisions,
     Dividends,
     EngineInputError,
     ExitRules,
@@ -278,3 +279,13 @@ def test_a_sale_at_the_open_pays_for_a_purchase_at_the_same_open() -> None:
     assert result.open_positions.symbol.tolist() == ["1001"]
     assert result.open_positions.shares.tolist() == [199]  # 9,999.99… yen at 50 yen a share
     assert result.cash.min() >= 0
+
+
+def test_unknown_exit_codes_are_refused() -> None:
+    m = market(opens=[100, 100, 100])
+    codes = np.zeros((3, 1), dtype=np.int8)
+    codes[1, 0] = 9
+    with pytest.raises(EngineInputError) as caught:
+        simulate(m, Decisions(entry=np.zeros((3, 1), dtype=bool), exit=codes), ALL_IN_LOT_1)
+    assert caught.value.field == "decisions.exit"
+    assert "[9]" in str(caught.value)

@@ -118,10 +118,11 @@ class Decisions:
         shape = market.open.shape
         for name in ("entry", "exit", "score", "stop_level", "target_level"):
             _check_shape(f"decisions.{name}", getattr(self, name), shape)
-        if self.exit is not None:
-            codes = {int(code) for code in np.unique(self.exit)} - {0}
-            if not codes <= {int(reason) for reason in ExitReason}:
-                raise EngineInputError("decisions.exit", f"unknown exit codes {sorted(codes)}")
+        if self.exit is not None and self.exit.size:
+            low, high = int(self.exit.min()), int(self.exit.max())  # two passes, not a sort
+            if low < 0 or high > max(ExitReason):
+                unknown = sorted({int(c) for c in np.unique(self.exit)} - {0, *map(int, ExitReason)})
+                raise EngineInputError("decisions.exit", f"unknown exit codes {unknown}")
 
 
 @dataclass(frozen=True)
