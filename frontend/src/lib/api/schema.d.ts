@@ -841,12 +841,12 @@ export interface components {
              * Fundamentals
              * @description optional; UTF-8 or Shift_JIS/cp932 CSV
              */
-            fundamentals?: string | null;
+            fundamentals?: string;
             /**
              * Stocks
              * @description optional; UTF-8 or Shift_JIS/cp932 CSV
              */
-            stocks?: string | null;
+            stocks?: string;
             /**
              * Replace
              * @description delete demo data before loading these files
@@ -865,12 +865,12 @@ export interface components {
              * Fundamentals
              * @description optional; UTF-8 or Shift_JIS/cp932 CSV
              */
-            fundamentals?: string | null;
+            fundamentals?: string;
             /**
              * Stocks
              * @description optional; UTF-8 or Shift_JIS/cp932 CSV
              */
-            stocks?: string | null;
+            stocks?: string;
         };
         /** Body_sign_in_api_v1_auth_token_post */
         Body_sign_in_api_v1_auth_token_post: {
