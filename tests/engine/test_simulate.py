@@ -15,7 +15,17 @@ from kabu_trade.engine.backtest import (
     preset,
     simulate,
 )
+from kabu_trade.engine.backtest.simulate import simulate as fast_simulate
+from kabu_trade.engine.backtest.stepwise import simulate_stepwise
 from tests.engine.helpers import decisions, market
+
+
+@pytest.fixture(autouse=True, params=["fast", "stepwise"])
+def implementation(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every semantic holds for both forms of the simulation: the fast one and its specification."""
+    chosen = fast_simulate if request.param == "fast" else simulate_stepwise
+    monkeypatch.setitem(globals(), "simulate", chosen)
+
 
 ALL_IN_LOT_1 = PortfolioRules(cash=10_000, max_positions=1, sizing="all_in", lot=1)
 

@@ -102,7 +102,8 @@ class Decisions:
     """What the policy decided at each session's close, (sessions, symbols) like the market.
 
     ``entry``: buy at the next open. ``exit``: an :class:`ExitReason` code (0: hold), sell at the
-    next open; an exit wins over an entry on the same row. ``score``: ranks the entries of one
+    next open (or the symbol's next bar); an exit wins over an entry on the same row, and a
+    position already due to leave keeps the reason that first made it. ``score``: ranks the entries of one
     session when there are more than free slots (higher first; ties by symbol order).
     ``stop_level`` / ``target_level``: price levels the policy set on the entry's decision day,
     NaN for none; they combine with :class:`ExitRules`' percentages (the tighter stop, the nearer
