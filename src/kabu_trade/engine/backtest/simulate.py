@@ -25,6 +25,7 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from kabu_trade.engine.backtest.costs import CostModel
@@ -135,21 +136,50 @@ def _plans(
     pending = np.arange(n)
     total = opens.shape[0]
     gaps = bool(np.isnan(opens).any())  # sessions without a bar: the next open is not the next session
+    flat = _Flat.of(market, decisions, growth)
     for window in (*(w for w in _WINDOWS if w < total), total):
         chunk = max(1, _CHUNK_CELLS // window)
         still: list[IntArray] = []
         for start in range(0, len(pending), chunk):
             part = pending[start : start + chunk]
-            still.append(_search(market, decisions, exits, mark, growth, plans, part, target, window, gaps))
+            still.append(_search(flat, exits, mark, growth, plans, part, target, window, gaps))
         pending = np.concatenate(still) if still else pending[:0]
         if not len(pending):
             break
     return plans
 
 
+@dataclass(frozen=True)
+class _Flat:
+    """The arrays a search reads, each as one row of (session, symbol) cells: one ``take`` of a
+    window's cells is ~3× cheaper than two-dimensional fancy indexing."""
+
+    sessions: int
+    symbols: int
+    open: FloatArray
+    high: FloatArray
+    low: FloatArray
+    exit: npt.NDArray[np.int8] | None
+    growth: FloatArray | None
+
+    @classmethod
+    def of(cls, market: Market, decisions: Decisions, growth: FloatArray | None) -> _Flat:
+        def row(array: np.ndarray) -> np.ndarray:
+            return np.ascontiguousarray(array).reshape(-1)  # a view unless the layout differs
+
+        return cls(
+            sessions=market.open.shape[0],
+            symbols=market.open.shape[1],
+            open=row(market.open),
+            high=row(market.high),
+            low=row(market.low),
+            exit=None if decisions.exit is None else row(decisions.exit),
+            growth=None if growth is None else row(growth),
+        )
+
+
 def _search(
-    market: Market,
-    decisions: Decisions,
+    flat: _Flat,
     exits: ExitRules,
     mark: FloatArray,
     growth: FloatArray | None,
@@ -161,18 +191,19 @@ def _search(
 ) -> IntArray:
     """Find the exit of the candidates ``part`` within ``window`` sessions of their entry; record
     it in ``plans`` and return the candidates whose window ended before their exit."""
-    total = market.open.shape[0]
+    total = flat.sessions
     e = plans.session[part]
     s = plans.symbol[part]
     cols = np.arange(window)
     k = e[:, None] + cols
     inside = k < total
-    kk = np.minimum(k, total - 1)
-    sy = s[:, None]
-    o = np.where(inside, market.open[kk, sy], np.nan)
+    cell = np.minimum(k, total - 1) * flat.symbols + s[:, None]
+    o = flat.open.take(cell)
+    if not inside.all():
+        o[~inside] = np.nan
     bar = ~np.isnan(o)
-    high, low = market.high[kk, sy], market.low[kk, sy]
-    scale = None if growth is None else growth[kk, sy] / growth[e, s][:, None]
+    high, low = flat.high.take(cell), flat.low.take(cell)
+    scale = None if flat.growth is None or growth is None else flat.growth.take(cell) / growth[e, s][:, None]
 
     # Stops (fixed, trailing) and targets inside each session, on the entry's share basis.
     level = np.broadcast_to(plans.stop[part][:, None], k.shape)
@@ -194,8 +225,8 @@ def _search(
     # Exits decided at a close (sell signals, the holding limit) fill at the next bar's open.
     decided = np.zeros(k.shape, dtype=bool)
     signal = np.zeros(k.shape, dtype=np.int64)
-    if decisions.exit is not None:
-        signal = np.where(inside, decisions.exit[kk, sy], 0).astype(np.int64)
+    if flat.exit is not None:
+        signal = np.where(inside, flat.exit.take(cell), 0).astype(np.int64)
         decided = signal != 0
     limit = exits.max_holding_sessions
     if limit is not None and limit - 1 < window:
