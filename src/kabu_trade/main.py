@@ -21,6 +21,7 @@ from kabu_trade.core import migrate
 from kabu_trade.core.config import Settings, get_settings
 from kabu_trade.core.context import AppContext, build_context
 from kabu_trade.core.db import session_scope
+from kabu_trade.core.early_answers import EarlyAnswerMiddleware
 from kabu_trade.core.errors import install_error_handlers
 from kabu_trade.core.http import DOCS_PATHS, BodyLimitMiddleware, SecurityHeadersMiddleware, close_docs
 from kabu_trade.core.logging import RequestContextMiddleware, configure_logging
@@ -154,7 +155,9 @@ def create_app(
     if context is not None:
         app.state.context = context
     install_error_handlers(app, account_language)
-    # Innermost of the middlewares: a 429 still gets the request id, CORS and the other headers.
+    # Cached reads answered before routing, once counted and checked by everything outside it.
+    app.add_middleware(EarlyAnswerMiddleware)
+    # Inside the others: a 429 still gets the request id, CORS and the other headers.
     app.add_middleware(RateLimitMiddleware)
     if settings.cors_origins:
         app.add_middleware(

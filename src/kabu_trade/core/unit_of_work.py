@@ -70,6 +70,12 @@ def answered_from_cache(peek: Peek, *, early: Early | None = None) -> Callable[[
     return mark
 
 
+def early_answer_of(route: Any) -> Early | None:
+    """The early answer of a route's endpoint, if it was marked with one (``answered_from_cache``)."""
+    endpoint = getattr(route, "original_endpoint", None)
+    return getattr(endpoint, _EARLY, None) if endpoint is not None else None
+
+
 class Deferred(Protocol):
     """A dependency whose value needs the database: an async dependency returns this placeholder
     (no IO on the event loop, no trip of its own to the thread pool) and the unit of work resolves
