@@ -157,10 +157,7 @@ def check_jquants(settings: Settings, api_key: str, plan: str) -> int:
     try:
         listed = provider.list_stocks()
     except JQuantsRefused as exc:
-        status = "401/403"
-        for code in ("401", "403"):
-            if f"HTTP {code}" in exc.detail:
-                status = code
+        status = exc.status
         log.info("jquants_key_refused", plan=plan, status=status)
         raise Unprocessable(
             MESSAGES["key_refused"].format(status=status, plan=plan), field="api_key"

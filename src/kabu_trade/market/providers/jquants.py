@@ -207,14 +207,19 @@ class RequestGate:
             )
         if status in (401, 403):
             return JQuantsRefused(
-                f"J-Quants refused {what} (HTTP {status}: {message}). Check KABU_JQUANTS_API_KEY and "
-                f"that the {self._plan} plan (KABU_JQUANTS_PLAN) includes this data."
+                f"J-Quants refused {what} (HTTP {status}: {message}). Check the API key (the data "
+                f"page's, else KABU_JQUANTS_API_KEY) and that the {self._plan} plan includes this data.",
+                status=status,
             )
         return SourceError(f"J-Quants answered HTTP {status} for {what}{after}: {message}")
 
 
 class JQuantsRefused(SourceError):
     """J-Quants answered 401 or 403: the key is wrong, or the plan does not include the data."""
+
+    def __init__(self, detail: str, *, status: int) -> None:
+        super().__init__(detail)
+        self.status = status
 
 
 class _GatedClientV2(ClientV2):  # type: ignore[misc]  # jquantsapi ships no type information
@@ -275,8 +280,8 @@ class JQuantsProvider(MarketDataProvider):
         key = (api_key or "").strip()
         if not key:
             raise InvalidInput(
-                "The J-Quants provider needs an API key: set KABU_JQUANTS_API_KEY "
-                "(issued on the J-Quants dashboard).",
+                "The J-Quants provider needs an API key: save one on the web app's data page, or set "
+                "KABU_JQUANTS_API_KEY (issued on the J-Quants dashboard).",
                 field="jquants_api_key",
             )
         if plan not in RATE_LIMITS:
