@@ -242,3 +242,15 @@ async def test_the_yfinance_estimate_needs_codes_and_says_what_yahoo_is(api: Api
     ).json()
     assert e["requests"] == 3 and e["plan"] is None
     assert any("unofficial" in n for n in e["notes"]) and any("personal use" in n for n in e["notes"])
+
+
+async def test_a_replay_server_can_stand_in_for_j_quants(
+    backend: str, context_factory: ContextFactory
+) -> None:
+    context = context_factory(backend, jquants_base_url="http://127.0.0.1:18555/v2/")
+    async for api in make_api(context):
+        with responses.RequestsMock() as mock:
+            mock.get("http://127.0.0.1:18555/v2/equities/master", json=master_payload())
+            response = await api.send("POST", "/jquants/check", json={"api_key": GOOD_KEY, "plan": "premium"})
+            assert response.status_code == 200, response.text
+            assert len(mock.calls) == 1
