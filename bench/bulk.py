@@ -11,7 +11,7 @@
    from the same frame and convert it with the same code, each repetition into an emptied table
    (emptying untimed), the two sides alternating. Then, into the full table: the same rows again
    (idempotent: 0 written) and the rows with 1 % of closes changed (exactly those written).
-2. **The sync**, demo source, ``--symbols`` (4,000; ``--quick`` 320) × 5 years, on a fresh private
+2. **The sync**, demo source, ``--symbols`` (4,000; ``--quick`` 160) × 5 years, on a fresh private
    database of each kind: a real ``kabu-trade sync``, its resident memory (process tree, every
    50 ms) split at its ``sync_finished`` log line into the sync's own phases (fetch + write) and the
    follow-up steps after it (metrics refresh, caches, watchlists); then ``kabu-trade sync`` again with
@@ -420,11 +420,11 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("--databases", default="postgresql,sqlite")
     parser.add_argument("--skip-load", action="store_true", help="no bulk-load figures")
     parser.add_argument("--skip-sync", action="store_true", help="no sync figures")
-    parser.add_argument("--quick", action="store_true", help="100,000 rows, 320 symbols")
+    parser.add_argument("--quick", action="store_true", help="100,000 rows, 160 symbols, 2 repetitions")
     parser.add_argument("--previous", action="store_true", help="also time the upsert this replaced")
     args = parser.parse_args(list(argv))
     if args.quick:
-        args.rows, args.symbols = 100_000, 320
+        args.rows, args.symbols, args.repeat = 100_000, 160, 2
     databases = [d.strip() for d in args.databases.split(",") if d.strip()]
     unknown = set(databases) - {"sqlite", "postgresql"}
     if unknown:

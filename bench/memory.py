@@ -19,7 +19,7 @@ the figure is an upper bound of ours (the keys of database 13 are shown beside i
 
     python -m bench memory [--symbols 320,1000,4000] [--databases sqlite,postgresql] [--quick]
 
-``--quick``: 320 symbols on SQLite, the API figure after 400 requests (everyday use: compare it with
+``--quick``: 160 symbols on SQLite, the API figure after 300 requests (everyday use: compare it with
 other quick runs, not with the full figure). A 4,000-symbol sync takes minutes; the run prints how
 long.
 """
@@ -259,15 +259,15 @@ def table(curves: Sequence[Curve]) -> list[str]:
 
 def main(argv: Sequence[str] = ()) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench memory", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="320 symbols, SQLite only, 400 requests")
+    parser.add_argument("--quick", action="store_true", help="160 symbols, SQLite only, 300 requests")
     parser.add_argument("--symbols", default=None, help="demo universe sizes (default 320,1000,4000)")
     parser.add_argument("--databases", default=None, help="sqlite,postgresql (default: both)")
     parser.add_argument(
-        "--requests", type=int, default=None, help="mixed requests before the API figure (1000; quick 400)"
+        "--requests", type=int, default=None, help="mixed requests before the API figure (1000; quick 300)"
     )
     parser.add_argument("--rate", type=float, default=50, help="requests per second (open loop)")
     args = parser.parse_args(list(argv))
-    chosen = args.symbols or ("320" if args.quick else ",".join(map(str, SIZES)))
+    chosen = args.symbols or ("160" if args.quick else ",".join(map(str, SIZES)))
     sizes = [int(n) for n in chosen.split(",")]
     databases = (args.databases or ("sqlite" if args.quick else ",".join(DATABASES))).split(",")
     if unknown := set(databases) - set(DATABASES):
@@ -276,7 +276,7 @@ def main(argv: Sequence[str] = ()) -> None:
         print(f"memory: PostgreSQL + Redis skipped, unreachable ({why})")
         databases.remove("postgresql")
 
-    requests = args.requests or (400 if args.quick else 1000)
+    requests = args.requests or (300 if args.quick else 1000)
 
     started = time.perf_counter()
     curves = []

@@ -199,7 +199,9 @@ def peak_memory(db: BenchDatabase, folder: Path) -> None:
 
 def main(argv: Sequence[str] = ()) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench refresh", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="320 stocks; peak memory at 320 × 300 only")
+    parser.add_argument(
+        "--quick", action="store_true", help="320 stocks, 2 runs a side; peak memory at 320 × 300 only"
+    )
     parser.add_argument("--databases", default=",".join(DATABASES))
     parser.add_argument("--symbols", type=int, default=4000)
     parser.add_argument("--sessions", type=int, default=service.DEFAULT_LOOKBACK_SESSIONS)
@@ -211,6 +213,7 @@ def main(argv: Sequence[str] = ()) -> None:
     args = parser.parse_args(list(argv))
     if args.quick:
         args.symbols, args.rss_symbols, args.rss_sessions = 320, "320", args.sessions
+        args.repeat = min(args.repeat, 2)
     databases = [d.strip() for d in args.databases.split(",") if d.strip()]
     unknown = sorted(set(databases) - set(DATABASES))
     if unknown:
