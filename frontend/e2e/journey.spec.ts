@@ -14,6 +14,9 @@ test.describe('investor journey', () => {
     await signIn(page)
     await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
     await expect(page.getByText(/demo/i).first()).toBeVisible() // the demo banner
+    // The market's latest session; the demo has no index, so the benchmark says what it is.
+    await expect(page.getByRole('heading', { name: 'Market overview' })).toBeVisible()
+    await expect(page.getByText('Equal-weight average of all stocks')).toBeVisible()
 
     // By name: the dashboard has other comboboxes (the watchlist form's policy select).
     const search = page.getByRole('combobox', { name: 'Search stocks' })
@@ -21,11 +24,15 @@ test.describe('investor journey', () => {
     await expect(page.getByRole('option').first()).toBeVisible()
     await search.fill(stock.code)
     await expect(page.getByRole('option', { name: new RegExp(stock.code) })).toBeVisible()
+    await expect(page.getByRole('option', { name: new RegExp(stock.code) })).toContainText('¥') // its last close
     await search.press('Enter')
 
     await expect(page).toHaveURL(new RegExp(`/stocks/${stock.code}`))
     await expect(page.getByRole('heading', { name: stock.nameEn })).toBeVisible()
     await expect(page.locator('canvas').first()).toBeVisible() // the price chart
+    await page.getByRole('radio', { name: 'Weekly' }).click()
+    await expect(page.getByRole('checkbox', { name: 'SMA 13W' })).toBeVisible()
+    await expect(page.locator('canvas').first()).toBeVisible()
 
     await page.getByLabel('Investment policy').selectOption({ index: 1 })
     await page.getByRole('button', { name: 'Evaluate', exact: true }).click()
