@@ -30,6 +30,7 @@ test('screenshots of every page', async ({ page, request }, testInfo) => {
     ['07-history', '/history'],
     ['08-evaluation', `/history/${evaluationId}`],
     ['09-settings', '/settings'],
+    ['10-data', '/data'],
   ]
   for (const [name, path] of pages) {
     await page.goto(path)
@@ -37,5 +38,21 @@ test('screenshots of every page', async ({ page, request }, testInfo) => {
     await shot(page, project, name)
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     expect(overflow, `${path} overflows the ${project} viewport`).toBeLessThanOrEqual(1)
+  }
+
+  // The data page in English too, each source's panel (the words are longest there).
+  await useLanguage(page, 'en')
+  await page.goto('/data')
+  await expect(page.getByRole('region', { name: 'Current data' })).toBeVisible()
+  const panels = [
+    ['11-data-en', 'J-Quants'],
+    ['12-data-csv-en', 'CSV files'],
+    ['13-data-yfinance-en', 'yfinance'],
+  ] as const
+  for (const [name, source] of panels) {
+    await page.getByRole('radio', { name: source }).check()
+    await shot(page, project, name)
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    expect(overflow, `/data (${source}) overflows the ${project} viewport`).toBeLessThanOrEqual(1)
   }
 })
