@@ -6,11 +6,13 @@
 # the background) with the web app at http://127.0.0.1:8000. compose.yaml runs the same image as
 # api, worker and migrate against PostgreSQL + Redis.
 #
-# Both stages start from debian:bookworm-slim with Debian's Python 3.11: the only base this
+# The stages start from debian:bookworm-slim with Debian's Python 3.11: the only base this
 # project's build machine can make (no registry is reachable there), and a distribution whose
-# security updates cover the interpreter. Every locked dependency has a manylinux wheel for
-# CPython 3.11 (ta-lib's bundles the TA-Lib C library in ta_lib.libs/), so the build stage needs
-# no compiler. The web app is built on the host (`make web`: Debian 12's Node.js is too old).
+# security updates cover the interpreter. The final image is assembled FROM scratch out of a copy
+# of that Debian cut down to what runs (deploy/image/prune_runtime.py; ~80 MB instead of ~170),
+# checked in place by deploy/image/check_image.py. Every locked dependency has a manylinux wheel
+# for CPython 3.11 (ta-lib's bundles the TA-Lib C library in ta_lib.libs/), so the build stage
+# needs no compiler. The web app is built on the host (`make web`: Debian 12's Node.js is too old).
 
 ARG DEBIAN_BASE=docker.io/library/debian:bookworm-slim
 
@@ -43,51 +45,67 @@ RUN cd /opt/venv/lib/python3.11/site-packages \
  && for service in botocore/data/*/; do \
       case " $BOTOCORE_SERVICES " in *" $(basename "$service") "*) ;; *) rm -rf "$service" ;; esac; \
     done
+# --- deps: the virtual environment as the image gets it -----------------------------------------
+FROM build AS deps
+RUN /opt/venv/bin/python -m pip uninstall -y -q setuptools pip
+
+# --- app: the project, and the byte-code of what it imports, each under a staging root ----------
+FROM build AS app
 COPY pyproject.toml README.md /tmp/project/
 COPY src /tmp/project/src
 COPY deploy/image/compile_used.py /tmp/compile_used.py
 # --no-deps: the lock file alone decides every version in the image (setuptools is fetched for
-# the project's build only, PEP 517). Then pip and setuptools go, and byte-code is compiled once,
-# here, for what kabu-trade imports (compile_used.py says why not everything): the non-root user
-# cannot write __pycache__ under /opt/venv, and compiling pandas & co. on every start would cost
-# seconds of cold start.
-RUN /opt/venv/bin/pip install --no-compile --no-deps /tmp/project \
- && /opt/venv/bin/python -m pip uninstall -y -q setuptools pip \
- && /opt/venv/bin/python /tmp/compile_used.py
+# the project's build only, PEP 517). --root: the project's files land under /staging/app at the
+# paths they have in the image (/opt/venv/...), apart from the dependencies. Byte-code is compiled
+# once, here, for what kabu-trade imports (compile_used.py says why not everything): the non-root
+# user cannot write __pycache__ under /opt/venv, and compiling pandas & co. on every start would
+# cost seconds of cold start. The dependencies' byte-code goes to /staging/pyc, a layer of its own.
+RUN /opt/venv/bin/pip install --no-compile --no-deps --root /staging/app /tmp/project \
+ && PYTHONPATH=/staging/app/opt/venv/lib/python3.11/site-packages \
+      /opt/venv/bin/python /tmp/compile_used.py /staging/pyc
 
-# --- final: Debian's Python, the venv, pg_dump/pg_restore, tini; no compilers, no caches ---------
-FROM ${DEBIAN_BASE}
+# --- runtime: Debian's Python and the libraries, cut down to what runs (prune_runtime.py) -------
+FROM ${DEBIAN_BASE} AS runtime
 # libpq5: the library pg_dump/pg_restore/psql (copied below) link to. tini: PID 1, forwards
-# SIGTERM to uvicorn (graceful stop) and reaps zombies. Documentation goes, licences stay;
-# apt-get clean, since this machine's base keeps downloaded packages (the official one does not).
+# SIGTERM to uvicorn (graceful stop) and reaps zombies.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      python3 libpq5 tini ca-certificates \
- && apt-get clean \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/debconf/*-old /var/log/apt \
-      /var/log/dpkg.log /usr/share/man/* /usr/share/locale/* \
- && find /usr/share/doc -type f ! -name copyright -delete \
+      python3 libpq5 tini ca-certificates tzdata \
  && groupadd --gid 10001 kabu \
- && useradd --uid 10001 --gid kabu --home-dir /data --no-create-home --shell /usr/sbin/nologin kabu \
- && mkdir -p /data && chown kabu:kabu /data && chmod 0700 /data
-
+ && useradd --uid 10001 --gid kabu --home-dir /data --no-create-home --shell /usr/sbin/nologin kabu
 # Debian's postgresql-client-15 (the major version of the RDS PostgreSQL 15.x it backs up):
 # pg_dump/pg_restore for `kabu-trade backup`, psql for an operator.
 COPY --from=build /usr/lib/postgresql/15/bin/pg_dump /usr/lib/postgresql/15/bin/pg_restore \
      /usr/lib/postgresql/15/bin/psql /usr/lib/postgresql/15/bin/
-COPY --from=build /opt/venv /opt/venv
-# The copied programs run, and boto3 still builds the clients the pruned models serve.
+COPY deploy/image/prune_runtime.py /tmp/prune_runtime.py
 RUN for tool in pg_dump pg_restore psql; do \
-      ln -s /usr/lib/postgresql/15/bin/$tool /usr/local/bin/$tool && $tool --version >/dev/null; \
+      ln -s /usr/lib/postgresql/15/bin/$tool /usr/local/bin/$tool; \
     done \
- && /opt/venv/bin/python -c "import boto3; [boto3.client(s, region_name='ap-northeast-1') for s in ('s3', 'sts')]"
+ && python3 -B /tmp/prune_runtime.py \
+ && rm -rf /tmp/* /root/.cache
+
+# --- final: an empty image, the pruned root filesystem, the venv, the project --------------------
+# FROM scratch and one COPY of the runtime stage's root: what prune_runtime.py deleted is gone from
+# the image, where deleting in a layer above debian:bookworm-slim would only hide it (~70 MB of
+# dpkg, apt, Perl, util-linux, docs and the like). The layers go from the least to the most often
+# changed: the root filesystem, the dependencies (requirements.lock), their byte-code, the
+# project, the web app; a change of src/ rebuilds and pushes the last ones only.
+FROM scratch
+COPY --from=runtime / /
+COPY --from=deps /opt/venv /opt/venv
+COPY --from=app /staging/pyc/ /
+COPY --from=app /staging/app/ /
 COPY frontend/dist /opt/kabu-trade/web
+COPY deploy/image/check_image.py /opt/kabu-trade/check_image.py
+# The volume's mount point, the user's own (exec form: FROM scratch has no shell until here, and
+# this way none is needed).
+RUN ["/usr/bin/install", "-d", "-m", "0700", "-o", "kabu", "-g", "kabu", "/data"]
 
 # KABU_ENV=production: the API refuses to start without KABU_SECRET_KEY (no key made in the
 # volume behind the operator's back) and serves no /docs. KABU_WEB_DIR: the built web app, served
 # at / (the default, frontend/dist, is relative to a checkout). KABU_WORKERS is read by
 # `kabu-trade serve` when --workers is not given (1 process: the embedded SQLite allows no more).
-ENV PATH=/opt/venv/bin:$PATH \
+ENV PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     KABU_ENV=production \
@@ -104,6 +122,9 @@ ENV PATH=/opt/venv/bin:$PATH \
 
 USER kabu
 WORKDIR /data
+# The image checks itself as the user it runs as (check_image.py: libraries, CA certificates,
+# tzdata, the CLI, the PostgreSQL tools, boto3's clients); the build fails if the cut went too far.
+RUN ["python3", "-B", "/opt/kabu-trade/check_image.py"]
 VOLUME ["/data"]
 EXPOSE 8000
 

@@ -8,11 +8,20 @@ virtual environment (and every file of kabu_trade, its migrations included) are 
 The rest of the dependencies' modules (about a third of their source) stays uncompiled: shipping
 their byte-code would add ~25 MB to the image for modules that are rarely, if ever, imported (a
 process that needs one compiles it in memory, once).
+
+    compile_used.py DEPENDENCIES_PYC_ROOT
+
+The project (wherever it is installed: the Dockerfile installs it under a staging root of its own)
+is compiled in place. The dependencies' byte-code is written under DEPENDENCIES_PYC_ROOT, at the
+path it has in the virtual environment (``/opt/venv/...`` → ``ROOT/opt/venv/.../__pycache__``):
+the Dockerfile copies that tree into the image as a layer of its own, between the dependencies and
+the project, so a change of the project alone leaves the layer of the dependencies as it was.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import pkgutil
 import py_compile
@@ -35,7 +44,10 @@ BY_NAME = (
 
 def main() -> None:
     venv = Path(sys.prefix)
+    pyc_root = Path(sys.argv[1])
     import kabu_trade
+
+    project = Path(kabu_trade.__path__[0])
 
     warnings.simplefilter("ignore")
     for module in pkgutil.walk_packages(kabu_trade.__path__, "kabu_trade."):
@@ -54,13 +66,23 @@ def main() -> None:
         boto3.client(service, region_name="ap-northeast-1")
 
     files = {Path(f) for m in list(sys.modules.values()) if (f := getattr(m, "__file__", None))}
-    files |= set(Path(kabu_trade.__path__[0]).rglob("*.py"))
+    own = sorted(project.rglob("*.py"))
     used = sorted(f for f in files if f.suffix == ".py" and f.is_relative_to(venv))
+    for path in own:
+        compile_file(path, importlib.util.cache_from_source(str(path)))
     for path in used:
-        py_compile.compile(
-            str(path), doraise=True, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH
-        )
-    print(f"compile_used: {len(used)} modules compiled")
+        compile_file(path, str(pyc_root) + importlib.util.cache_from_source(str(path)))
+    print(f"compile_used: {len(own)} modules of {project} compiled in place,")
+    print(f"  {len(used)} modules of the dependencies compiled into {pyc_root}")
+
+
+def compile_file(source: Path, pyc: str) -> None:
+    py_compile.compile(
+        str(source),
+        cfile=pyc,
+        doraise=True,
+        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+    )
 
 
 if __name__ == "__main__":
