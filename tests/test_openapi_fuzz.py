@@ -54,6 +54,8 @@ BEYOND_JSON_SCHEMA = {
     ("PATCH", f"{API_PREFIX}/users/me"),
     ("POST", f"{API_PREFIX}/policies"),
     ("PUT", f"{API_PREFIX}/policies/{{policy_id}}"),
+    # ``from`` after ``to``: a rule across two parameters (answered 400 naming ``from``).
+    ("GET", f"{API_PREFIX}/stocks/{{code}}/prices"),
 }
 
 

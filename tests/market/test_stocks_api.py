@@ -97,6 +97,16 @@ async def test_filter_by_sector_and_market(
     assert bad_limit.status_code == 422 and bad_limit.json()["field"] == "limit"
 
 
+async def test_a_search_with_a_nul_character_finds_nothing_on_every_database(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    # PostgreSQL refuses a NUL inside a string parameter; no code or name holds one anyway.
+    for params in ({"q": "a\x00"}, {"sector": "\x00"}):
+        answer = await client.get("/api/v1/stocks", params=params, headers=auth_headers)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["items"] == [] and answer.json()["total"] == 0
+
+
 async def test_detail_has_last_close_change_and_fundamentals(
     client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
 ) -> None:

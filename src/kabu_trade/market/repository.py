@@ -30,6 +30,9 @@ def search_stocks(
     limit: int,
     offset: int,
 ) -> tuple[list[Stock], int]:
+    if "\x00" in f"{q or ''}{sector or ''}":
+        # No code or name holds a NUL (PostgreSQL cannot even store one): nothing matches it.
+        return [], 0
     query = select(Stock).where(Stock.listed.is_(True))
     order: list[Any] = [Stock.code]
     if q and (needle := normalize_search(q)):
