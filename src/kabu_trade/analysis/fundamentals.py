@@ -50,7 +50,7 @@ from kabu_trade.market.ratios import fundamental_ratios
 Floats = NDArray[np.float64]
 Ints = NDArray[np.intp]
 
-__all__ = ["PER_SHARE", "fundamental_metrics", "fundamental_ratios"]
+__all__ = ["PER_SHARE", "fundamental_metrics", "fundamental_panel", "fundamental_ratios"]
 
 PER_SHARE = ["eps", "forecast_eps", "bps", "dps", "forecast_dps"]
 DISCLOSURE_COLUMNS = FUNDAMENTAL_COLUMNS[1:]  # without the code
@@ -89,6 +89,75 @@ def fundamental_metrics(
         _splits(np.zeros(len(days), dtype=np.intp), days, factors, day),
     )
     return {name: _python_value(name, values[name][0]) for name in FUNDAMENTAL_METRICS}
+
+
+# Metrics that move with the close between two disclosures, and how: close × x or x ÷ close.
+_TIMES_CLOSE = ("per", "forward_per", "pbr", "market_cap")
+_OVER_CLOSE = ("dividend_yield",)
+
+
+def fundamental_panel(
+    disclosures: pd.DataFrame,
+    codes: Sequence[str],
+    sessions: NDArray[np.datetime64],
+    closes: Floats,
+    known_by: NDArray[np.datetime64],
+    split_events: pd.DataFrame | None = None,
+) -> dict[str, Floats]:
+    """Every fundamental metric of the catalog for each (session, code): (sessions × codes) arrays,
+    the backtest panel's fundamental half (``kabu_trade.engine.panel``).
+
+    ``closes`` (sessions × codes, NaN = no bar) and the per-share figures are on the share basis of
+    the last session (every split in ``split_events`` — columns code, date, factor — up to it);
+    ``known_by[i]``: the last disclosure date that counts at session i. The table is computed once
+    per session where a new disclosure becomes known (not per session): between two, only the close
+    and the day counts move, and they are applied here. Values equal ``fundamental_metrics`` on the
+    same basis up to float rounding of the close-dependent ratios.
+    """
+    frame = _require_frame(disclosures, ["code", *DISCLOSURE_COLUMNS], "disclosures")
+    index = pd.Index(list(codes))
+    n_sessions, n = len(sessions), len(index)
+    sessions = np.asarray(sessions, dtype="datetime64[D]")
+    known_by = np.asarray(known_by, dtype="datetime64[D]")
+    basis = np.full(n, sessions[-1] if n_sessions else np.datetime64("NaT"), dtype="datetime64[D]")
+    if split_events is not None and len(split_events):
+        ids = index.get_indexer(pd.Index(split_events["code"]))
+        splits = _splits(
+            ids.astype(np.intp),
+            _days(split_events["date"], "split_events.date"),
+            _floats(split_events["factor"], "split_events.factor"),
+            basis,
+        )
+    else:
+        splits = _splits(np.zeros(0, np.intp), np.zeros(0, "datetime64[D]"), np.zeros(0), basis)
+    out = {name: np.full((n_sessions, n), np.nan) for name in FUNDAMENTAL_METRICS}
+    if n_sessions == 0 or n == 0:
+        return out
+    disclosed = np.sort(_days(frame["disclosed_date"], "disclosures.disclosed_date"))
+    # How many disclosures are known at each session: the table changes only where that grows.
+    seen = np.searchsorted(disclosed, known_by, side="right")
+    starts = np.flatnonzero(np.r_[True, seen[1:] != seen[:-1]])
+    ends = np.r_[starts[1:], n_sessions]
+    ones = np.ones(n)
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        as_of = np.full(n, sessions[start], dtype="datetime64[D]")
+        cut = np.full(n, known_by[start], dtype="datetime64[D]")
+        unit = _fundamental_table(frame, index, ones, as_of, splits, known_by=cut)
+        for name in FUNDAMENTAL_METRICS:
+            out[name][start:end] = unit[name]
+        elapsed = (sessions[start:end] - sessions[start]).astype(np.int64).astype(float)[:, None]
+        out["days_since_disclosure"][start:end] += elapsed
+        out["days_to_next_disclosure"][start:end] -= elapsed
+    ahead = out["days_to_next_disclosure"]
+    with np.errstate(invalid="ignore"):
+        out["days_to_next_disclosure"] = np.where(ahead >= -OVERDUE_TOLERANCE_DAYS, ahead, np.nan)
+        for name in _TIMES_CLOSE:
+            out[name] = out[name] * closes
+        for name in _OVER_CLOSE:
+            out[name] = np.where(closes > 0, out[name] / closes, np.nan)
+    for name, values in out.items():
+        out[name] = np.where(np.isfinite(values), values, np.nan)
+    return out
 
 
 def _python_value(name: str, value: float) -> float | None:
@@ -200,17 +269,21 @@ def _fundamental_table(
     closes: Floats,
     as_of: NDArray[np.datetime64],
     splits: _Splits,
+    known_by: NDArray[np.datetime64] | None = None,
 ) -> dict[str, Floats]:
     """Every fundamental metric for each of ``codes`` (arrays aligned to ``codes``, NaN = missing).
 
     ``closes``/``as_of``: each code's close (on its as-of share basis) and as-of date;
-    ``disclosures``: long frame with ``code``; ``splits``: indexed on the same codes.
+    ``disclosures``: long frame with ``code``; ``splits``: indexed on the same codes. ``known_by``
+    (default ``as_of``): the last disclosure date that counts; a backtest deciding at a session's
+    close passes the day before it, since a disclosure counts from the session after its date.
     """
     n = len(codes)
     code_id = codes.get_indexer(pd.Index(disclosures["code"]))
     disclosed = _days(disclosures["disclosed_date"], "disclosures.disclosed_date")
     known = code_id >= 0
-    known[known] &= disclosed[known] <= as_of[code_id[known]]  # point in time
+    cut = as_of if known_by is None else known_by
+    known[known] &= disclosed[known] <= cut[code_id[known]]  # point in time
     rows = np.flatnonzero(known)
     rows = rows[np.lexsort((disclosed[rows], code_id[rows]))]  # stable: same-day rows keep their order
     frame = disclosures.iloc[rows]

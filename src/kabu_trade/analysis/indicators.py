@@ -43,7 +43,7 @@ from kabu_trade.analysis.levels import LEVEL_LOOKBACK, SWING_WINDOW, _panel_leve
 
 Floats = NDArray[np.float64]
 
-__all__ = ["SERIES_COLUMNS", "indicator_series", "technical_metrics"]
+__all__ = ["SERIES_COLUMNS", "cross_days", "indicator_series", "technical_metrics", "technical_series"]
 
 TRADING_DAYS_PER_YEAR = 250
 _WEEKS_52 = 250
@@ -216,18 +216,41 @@ def _technical_panel(panel: _Panel) -> dict[str, Floats]:
 
 
 def _crosses(series: dict[str, Floats]) -> dict[str, Floats]:
-    """Days since the last cross of each CROSS_PAIRS pair within CROSS_LOOKBACK_DAYS, per row."""
+    """Days since the last cross of each CROSS_PAIRS pair within CROSS_LOOKBACK_DAYS, per row (the
+    last column of ``cross_days``)."""
+    return {name: days[:, -1] for name, days in cross_days(series).items()}
+
+
+def cross_days(series: dict[str, Floats]) -> dict[str, Floats]:
+    """Every cross metric as a series: at each column, the sessions since the fast line last crossed
+    the slow one (0 = on that bar), NaN when it did not within CROSS_LOOKBACK_DAYS. ``series`` holds
+    (rows × sessions) arrays or 1-D ones (one stock)."""
     out: dict[str, Floats] = {}
     for fast, slow in CROSS_PAIRS:
-        diff = series[fast] - series[slow]
+        diff = np.atleast_2d(series[fast] - series[slow])
         before, after = diff[:, :-1], diff[:, 1:]
         hits = (
             (cross_metric("above", fast, slow), (before <= 0) & (after > 0)),
             (cross_metric("below", fast, slow), (before >= 0) & (after < 0)),
         )
+        landed = np.arange(1, diff.shape[1])  # transition j lands on column j + 1
         for name, hit in hits:
-            # Reversed, the first hit is the latest cross and its position the days since it.
-            latest = hit[:, ::-1]
-            days = np.argmax(latest, axis=1).astype(float)
-            out[name] = np.where(latest.any(axis=1), days, np.nan)
+            latest = np.maximum.accumulate(np.where(hit, landed, -1), axis=1)
+            days = (landed - latest).astype(float)
+            values = np.full(diff.shape, np.nan)
+            values[:, 1:] = np.where((latest >= 0) & (days <= CROSS_LOOKBACK_DAYS), days, np.nan)
+            out[name] = values if np.ndim(series[fast]) > 1 else values[0]
     return out
+
+
+def technical_series(
+    high: Floats, low: Floats, close: Floats, volume: Floats, turnover: Floats
+) -> dict[str, Floats]:
+    """Every series metric of the catalog and every cross metric as full series, for one stock's
+    usable split-adjusted bars (1-D arrays, no NaN inside: ``_bar_arrays`` skips the unusable rows).
+    The backtest panel's technical half (``kabu_trade.engine.panel``); ``indicator_series`` and
+    ``technical_metrics`` give the same values. Support/resistance levels are not series here."""
+    derived = _derive(_talib_series(high, low, close, volume, turnover), close, volume)
+    out = {name: derived[name] for name in SERIES_COLUMNS}
+    out.update(cross_days(derived))
+    return {name: np.where(np.isfinite(values), values, np.nan) for name, values in out.items()}

@@ -80,6 +80,7 @@ __all__ = [
     "recommend_array",
     "score",
     "score_frame",
+    "weighted_frame_scores",
 ]
 
 Recommendation = Literal["strong_buy", "buy", "neutral", "sell", "strong_sell"]
@@ -392,6 +393,21 @@ def score_frame(metrics: pd.DataFrame) -> FrameScores:
         part_available=part_columns(available),
         part_max=np.array([round(maxima[p], 2) for p in SCORE_PARTS]),
     )
+
+
+def weighted_frame_scores(
+    scores: FrameScores, weights: Mapping[str, float] | None
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.str_]]:
+    """Buy, sell, confidence and recommendation of every row of ``score_frame`` under a policy's part
+    ``weights``: each part's default-weight points scaled to its weighted maximum (``part_maxima``),
+    the rule ``score()`` applies to one stock, to two decimals as ``score()`` rounds them."""
+    maxima = part_maxima(weights)
+    ratio = np.array([maxima[p] / DEFAULT_PART_POINTS[p] for p in SCORE_PARTS])
+    new_max = np.array([maxima[p] for p in SCORE_PARTS])
+    buy = np.minimum(100.0, np.round((scores.part_buy * ratio).sum(axis=1), 2))
+    sell = np.minimum(100.0, np.round((scores.part_sell * ratio).sum(axis=1), 2))
+    confidence = np.clip(np.round((scores.part_available * new_max).sum(axis=1) / 100.0, 3), 0.0, 1.0)
+    return buy, sell, confidence, recommend_array(buy, sell, confidence)
 
 
 def _round(values: npt.NDArray[np.float64], digits: int) -> npt.NDArray[np.float64]:
