@@ -16,7 +16,7 @@
 
 ARG DEBIAN_BASE=docker.io/library/debian:bookworm-slim
 
-# --- build: a virtual environment with the locked dependencies and the project -------------------
+# --- build: a virtual environment with the locked dependencies ------------------------------------
 FROM ${DEBIAN_BASE} AS build
 # binutils: strip, for the wheels' shared libraries. postgresql-client-15: its pg_dump, pg_restore
 # and psql are copied into the final stage without the Perl wrapper scripts the package depends on
@@ -33,9 +33,10 @@ COPY requirements.lock /tmp/requirements.lock
 RUN /opt/venv/bin/pip install --no-compile --only-binary=:all: -r /tmp/requirements.lock
 # What a running server never reads goes (~100 MB): the dependencies' test suites, type stubs,
 # C/Cython sources, the extension modules' symbol tables (not those of the libraries auditwheel
-# vendored into *.libs/: patchelf rewrote their headers, and strip breaks them), and botocore's API models of every AWS service but the ones boto3 uses here
-# (S3 for backups; STS, SSO, SSO-OIDC and sign-in for the credential chain) — the RUN below the
-# final stage's COPY proves S3 and STS clients still build.
+# vendored into *.libs/: patchelf rewrote their headers, and strip breaks them), and botocore's
+# API models of every AWS service but the ones boto3 uses here (S3 for backups; STS, SSO,
+# SSO-OIDC and sign-in for the credential chain) — check_image.py, run in the final stage, proves
+# S3 and STS clients still build.
 ARG BOTOCORE_SERVICES="s3 sts sso sso-oidc signin"
 RUN cd /opt/venv/lib/python3.11/site-packages \
  && find . -depth -type d \( -name tests -o -name __pycache__ \) -exec rm -rf {} + \
@@ -45,11 +46,12 @@ RUN cd /opt/venv/lib/python3.11/site-packages \
  && for service in botocore/data/*/; do \
       case " $BOTOCORE_SERVICES " in *" $(basename "$service") "*) ;; *) rm -rf "$service" ;; esac; \
     done
-# --- deps: the virtual environment as the image gets it -----------------------------------------
+
+# --- deps: the virtual environment as the image gets it -------------------------------------------
 FROM build AS deps
 RUN /opt/venv/bin/python -m pip uninstall -y -q setuptools pip
 
-# --- app: the project, and the byte-code of what it imports, each under a staging root ----------
+# --- app: the project, and the byte-code of what it imports, each under a staging root ------------
 FROM build AS app
 COPY pyproject.toml README.md /tmp/project/
 COPY src /tmp/project/src
@@ -64,7 +66,7 @@ RUN /opt/venv/bin/pip install --no-compile --no-deps --root /staging/app /tmp/pr
  && PYTHONPATH=/staging/app/opt/venv/lib/python3.11/site-packages \
       /opt/venv/bin/python /tmp/compile_used.py /staging/pyc
 
-# --- runtime: Debian's Python and the libraries, cut down to what runs (prune_runtime.py) -------
+# --- runtime: Debian's Python and the libraries, cut down to what runs (prune_runtime.py) ---------
 FROM ${DEBIAN_BASE} AS runtime
 # libpq5: the library pg_dump/pg_restore/psql (copied below) link to. tini: PID 1, forwards
 # SIGTERM to uvicorn (graceful stop) and reaps zombies.
@@ -84,7 +86,7 @@ RUN for tool in pg_dump pg_restore psql; do \
  && python3 -B /tmp/prune_runtime.py \
  && rm -rf /tmp/* /root/.cache
 
-# --- final: an empty image, the pruned root filesystem, the venv, the project --------------------
+# --- final: an empty image, the pruned root filesystem, the venv, the project ---------------------
 # FROM scratch and one COPY of the runtime stage's root: what prune_runtime.py deleted is gone from
 # the image, where deleting in a layer above debian:bookworm-slim would only hide it (~70 MB of
 # dpkg, apt, Perl, util-linux, docs and the like). The layers go from the least to the most often

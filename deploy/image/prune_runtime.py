@@ -5,12 +5,12 @@ final stage copies the result into an empty image (``FROM scratch``), so what is
 really gone (deleting in a later layer of a Debian-based image would only hide it).
 
 What stays: every package the ROOTS need at run time (their Depends and Pre-Depends, followed
-through the dpkg database), except the packaging machinery those dependencies drag in (NOT_AT_RUN_TIME:
-dpkg, apt, debconf and the Perl it runs on, the account tools). Every other installed package's
-files go (util-linux, bash, tar, the PAM stack, ...), and so do documentation (licences stay), man
-pages, translations and the package caches. dpkg's status file is kept, reduced to the packages
-that stay, so that image scanners (ECR, Trivy) still know every Debian version in the image; the
-rest of dpkg's database goes with dpkg.
+through the dpkg database), except the packaging machinery those dependencies drag in
+(NOT_AT_RUN_TIME: dpkg, apt, debconf and the Perl it runs on, the account tools). Every other
+installed package's files go (util-linux, bash, tar, the PAM stack, ...), and so do documentation
+(licences stay), man pages, translations and the package caches. dpkg's status file is kept,
+reduced to the packages that stay, so that image scanners (ECR, Trivy) still know every Debian
+version in the image; the rest of dpkg's database goes with dpkg.
 
 The final stage then runs check_image.py in the image: every ELF file there (the venv's wheels
 included, whose C++ modules need the system's libstdc++) must find each library it names, so a
@@ -168,9 +168,12 @@ def main() -> None:
     for path in ALSO_DELETE:
         delete(path)
     for doc in Path("/usr/share/doc").glob("*"):
-        if doc.name not in kept:
-            shutil.rmtree(doc) if doc.is_dir() and not doc.is_symlink() else doc.unlink()
-        elif doc.is_dir() and not doc.is_symlink():
+        if doc.is_symlink() or not doc.is_dir():
+            if doc.name not in kept:
+                doc.unlink()
+        elif doc.name not in kept:
+            shutil.rmtree(doc)
+        else:
             for item in sorted(doc.rglob("*"), reverse=True):
                 if item.name != "copyright" and not item.is_dir():
                     item.unlink()
