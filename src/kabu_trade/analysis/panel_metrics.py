@@ -30,13 +30,15 @@ SHARE_METRICS = frozenset(name for name, m in METRICS.items() if m.unit == "shar
 
 class AnalysisMetrics:
     """Technical and fundamental metrics of a universe; ``disclosures``: its financial summaries
-    (``FUNDAMENTAL_COLUMNS``)."""
+    (``FUNDAMENTAL_COLUMNS``); ``earlier_splits`` (code, date, factor): splits before the panel's
+    first session, which still convert older disclosures' per-share figures (last year's EPS)."""
 
     price_metrics = PRICE_METRICS
     share_metrics = SHARE_METRICS
 
-    def __init__(self, disclosures: pd.DataFrame) -> None:
+    def __init__(self, disclosures: pd.DataFrame, earlier_splits: pd.DataFrame | None = None) -> None:
         self._disclosures = disclosures
+        self._earlier = earlier_splits
 
     def technical(
         self, high: Floats, low: Floats, close: Floats, volume: Floats, turnover: Floats
@@ -51,4 +53,6 @@ class AnalysisMetrics:
         known_by: NDArray[np.datetime64],
         splits: pd.DataFrame,
     ) -> Mapping[str, Floats]:
+        if self._earlier is not None and len(self._earlier):
+            splits = pd.concat([self._earlier[["code", "date", "factor"]], splits], ignore_index=True)
         return fundamental_panel(self._disclosures, symbols, sessions, closes, known_by, splits)

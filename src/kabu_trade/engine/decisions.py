@@ -25,6 +25,7 @@ required rule on it does not hold, and nothing is bought.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -148,7 +149,7 @@ class PolicyDecisions:
     judgement: Judgement
     symbols: tuple[str, ...]
 
-    def reason(self, trade: pd.Series | dict[str, Any], lang: str = "ja") -> str:
+    def reason(self, trade: Mapping[Any, Any], lang: str = "ja") -> str:
         """Why a trade of ``simulate``'s result ended, in the policy's words."""
         t = self.terms
         ja = lang == "ja"
@@ -183,7 +184,7 @@ class PolicyDecisions:
             return f"保有期間の上限（{n}営業日）" if ja else f"holding period limit ({n} sessions)"
         return "期間終了" if ja else "end of the period"
 
-    def _decision_row(self, trade: pd.Series | dict[str, Any], column: int) -> int | None:
+    def _decision_row(self, trade: Mapping[Any, Any], column: int) -> int | None:
         """The close that decided a decided exit: the first exit signal after the entry (a position
         already due to leave keeps the reason that first made it)."""
         exit_codes = self.decisions.exit

@@ -237,9 +237,10 @@ def build_panel(bars: Bars, source: MetricSource) -> Panel:
     return Panel(bars.dates, bars.symbols, columns)
 
 
-def bars_from_long(frame: pd.DataFrame) -> Bars:
+def bars_from_long(frame: pd.DataFrame, sessions: Dates | None = None) -> Bars:
     """:class:`Bars` from long rows (code, date, open, high, low, close, volume[, turnover,
-    adj_factor]) — the market domain's bar table; sessions are the dates any symbol traded."""
+    adj_factor]) — the market domain's bar table. ``sessions``: the calendar to lay them on
+    (default: the dates any symbol traded); a symbol without a bar on a session has NaN there."""
     missing = [
         c for c in ("code", "date", "open", "high", "low", "close", "volume") if c not in frame.columns
     ]
@@ -252,6 +253,8 @@ def bars_from_long(frame: pd.DataFrame) -> Bars:
         c for c in ("open", "high", "low", "close", "volume", "turnover", "adj_factor") if c in long.columns
     ]
     wide = long.pivot_table(index="date", columns="code", values=names, aggfunc="last", dropna=False)
+    if sessions is not None:
+        wide = wide.reindex(pd.DatetimeIndex(np.asarray(sessions, dtype="datetime64[ns]")))
     dates = wide.index.to_numpy().astype("datetime64[D]")
     symbols = tuple(str(c) for c in sorted(long["code"].unique()))
 

@@ -1,0 +1,318 @@
+"""A policy backtest over the stored market: load, panel → decisions → simulate → figures.
+
+The universe is read a chunk of stocks at a time (``CHUNK_STOCKS``): each chunk's bars, splits and
+disclosures become a panel, the panel becomes the policy's decisions, and only the compact
+per-session inputs of the simulation are kept (prices, decisions, the failed rule and the
+recommendation for the exit reasons); the metrics are dropped before the next chunk. The panel
+starts ``WARM_UP_SESSIONS`` before the period so that indicators have their history on its first
+day; nothing is decided before the period starts.
+
+The benchmark is the **equal-weight universe**: each session, the mean split-adjusted close-to-close
+return of the stocks that traded on both sessions (a market index is not stored yet).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kabu_trade.analysis import repository as market_data
+from kabu_trade.analysis.panel_metrics import AnalysisMetrics
+from kabu_trade.backtests.costs import cost_model
+from kabu_trade.core.errors import InvalidInput
+from kabu_trade.engine.backtest import (
+    Decisions,
+    EngineInputError,
+    Market,
+    PortfolioRules,
+    drawdown,
+    monthly_returns,
+    simulate,
+    summarize,
+)
+from kabu_trade.engine.decisions import Judgement, PolicyDecisions, PolicyTerms, decide, judge_panel
+from kabu_trade.engine.panel import bars_from_long, build_panel
+from kabu_trade.evaluations.rule_text import rule_text
+from kabu_trade.market.models import DailyBar
+from kabu_trade.policies import service as policies
+from kabu_trade.policies.panel_judge import PolicyJudge
+
+WARM_UP_SESSIONS = 260  # the longest lookback (52 weeks = 250 sessions) and a margin
+CHUNK_STOCKS = 200
+BENCHMARK_NAME = "equal-weight universe"
+SIZINGS = {"equal": "equal_weight", "risk": "risk"}
+RECOMMENDATIONS = ("strong_buy", "buy", "neutral")
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class BacktestParams:
+    """What a backtest is asked; validated by :meth:`check` (InvalidInput naming the field)."""
+
+    policy_id: int
+    start: date
+    end: date
+    version: int | None = None  # None: the policy as it is now
+    cash: float = 10_000_000.0
+    cost: str = "zero"
+    slippage_bps: float = 0.0
+    max_positions: int = 10
+    sizing: str = "equal"
+    min_match_score: float = 60.0
+    min_recommendation: str = "buy"
+
+    def check(self) -> None:
+        if self.start > self.end:
+            raise InvalidInput(f"from ({self.start}) is after to ({self.end}).", field="from")
+        if self.sizing not in SIZINGS:
+            raise InvalidInput(f"sizing must be one of {', '.join(SIZINGS)}.", field="sizing")
+        if self.min_recommendation not in RECOMMENDATIONS:
+            raise InvalidInput(
+                f"min_recommendation must be one of {', '.join(RECOMMENDATIONS)}.", field="min_recommendation"
+            )
+        if not (math.isfinite(self.min_match_score) and 0 <= self.min_match_score <= 100):
+            raise InvalidInput("min_match_score must lie in [0, 100].", field="min_match_score")
+        cost_model(self.cost, self.slippage_bps)
+        self.portfolio()
+
+    def portfolio(self) -> PortfolioRules:
+        try:
+            return PortfolioRules(
+                cash=float(self.cash),
+                max_positions=self.max_positions,
+                sizing=SIZINGS[self.sizing],  # type: ignore[arg-type]
+            )
+        except EngineInputError as exc:
+            field = exc.field.removeprefix("portfolio.")
+            raise InvalidInput(f"{field}: {exc.message}", field=field) from None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["start"], data["end"] = self.start.isoformat(), self.end.isoformat()
+        return data
+
+    def digest(self) -> str:
+        """A hash of the parameters: two identical requests share one stored result."""
+        return hashlib.sha256(json.dumps(self.to_json(), sort_keys=True).encode()).hexdigest()
+
+
+def policy_for(session: Session, user_id: int, policy_id: int, version: int | None) -> dict[str, Any]:
+    """The policy snapshot to test: a stored version, or the policy as it is now (NotFound
+    otherwise, for another user's policy too)."""
+    if version is None:
+        return policies.policy_snapshot(policies.get_policy_for_user(session, user_id, policy_id))
+    row = policies.get_policy_version(session, user_id, policy_id, version)
+    return {"policy_id": policy_id, "version": row.version, **dict(row.snapshot)}
+
+
+def run_backtest(
+    session: Session,
+    user_id: int,
+    params: BacktestParams,
+    *,
+    lang: str = "ja",
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """The whole backtest, JSON-ready (module docstring)."""
+    params.check()
+    policy = policy_for(session, user_id, params.policy_id, params.version)
+    costs = cost_model(params.cost, params.slippage_bps)
+    portfolio = params.portfolio()
+    report = progress or (lambda _fraction, _message: None)
+
+    calendar = _sessions(session, params.start, params.end)
+    first = int(np.searchsorted(calendar, np.datetime64(params.start, "D")))
+    if first >= len(calendar):
+        raise InvalidInput(f"No market data between {params.start} and {params.end}.", field="from")
+    rules = list(policy.get("rules") or [])
+    terms = PolicyTerms.of_policy(
+        policy,
+        rule_texts=tuple(rule_text(rule, lang) for rule in rules),
+        min_match_score=params.min_match_score,
+        min_recommendation=params.min_recommendation,
+    )
+    judge = PolicyJudge(policy)
+    codes = market_data.stock_codes(session)
+    parts: list[_Chunk] = []
+    for i in range(0, len(codes), CHUNK_STOCKS):
+        chunk = codes[i : i + CHUNK_STOCKS]
+        report(i / max(1, len(codes)), f"stocks {i + 1}–{i + len(chunk)} of {len(codes)}")
+        part = _chunk(session, chunk, calendar, first, judge, terms)
+        if part is not None:
+            parts.append(part)
+    if not parts:
+        raise InvalidInput(f"No market data between {params.start} and {params.end}.", field="from")
+    report(1.0, "simulating")
+    market, decided = _combine(parts, calendar[first:], terms)
+    result = simulate(market, decided.decisions, portfolio, decided.exits, costs)
+    benchmark = equal_weight_benchmark(market)
+    summary = summarize(result, benchmark)
+    summary["benchmark_return_pct"] = float((benchmark[-1] / benchmark[0] - 1) * 100)
+    dd = drawdown(result.equity) * 100
+    trades = result.trades.copy()
+    trades["reason_text"] = [decided.reason(row, lang) for row in trades.to_dict("records")]
+    months = monthly_returns(result.dates, result.equity, result.initial_cash)
+    return {
+        "params": params.to_json(),
+        "policy": {"id": policy["policy_id"], "version": policy["version"], "name": policy.get("name")},
+        "universe": len(market.symbols),
+        "benchmark": BENCHMARK_NAME,
+        "summary": summary,
+        "equity": [
+            {
+                "date": str(d),
+                "equity": float(e),
+                "benchmark": float(b) * result.initial_cash,
+                "drawdown_pct": float(x),
+            }
+            for d, e, b, x in zip(
+                result.dates.astype("datetime64[D]"), result.equity, benchmark, dd, strict=True
+            )
+        ],
+        "trades": _records(trades),
+        "monthly_returns": [
+            {"month": str(month), "return_pct": float(value)} for month, value in months.items()
+        ],
+    }
+
+
+def equal_weight_benchmark(market: Market) -> np.ndarray:
+    """Levels (1 at the first session) of the equal-weight universe (module docstring)."""
+    close = market.close
+    factor = market.adj_factor if market.adj_factor is not None else np.ones(close.shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = close[1:] / (close[:-1] * factor[1:]) - 1.0
+    r = np.where(np.isfinite(r), r, np.nan)
+    counts = np.isfinite(r).sum(axis=1)
+    mean = np.where(counts > 0, np.nansum(r, axis=1) / np.maximum(counts, 1), 0.0)
+    return np.concatenate([[1.0], np.cumprod(1.0 + mean)])
+
+
+# --- loading and chunks ---------------------------------------------------------------------------
+
+
+def _sessions(session: Session, start: date, end: date) -> np.ndarray:
+    """Market sessions from the warm-up's first one to ``end``."""
+    warm = market_data.first_of_last_sessions(session, start - timedelta(days=1), WARM_UP_SESSIONS)
+    query = select(DailyBar.date).distinct().where(DailyBar.date <= end).order_by(DailyBar.date)
+    if warm is not None:
+        query = query.where(DailyBar.date >= warm)
+    days = list(session.scalars(query))
+    return np.array(days, dtype="datetime64[D]")
+
+
+@dataclass
+class _Chunk:
+    symbols: tuple[str, ...]
+    open: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    adj_factor: np.ndarray
+    decisions: Decisions
+    judgement: Judgement
+
+
+def _chunk(
+    session: Session,
+    codes: Sequence[str],
+    calendar: np.ndarray,
+    first: int,
+    judge: PolicyJudge,
+    terms: PolicyTerms,
+) -> _Chunk | None:
+    start, end = pd.Timestamp(calendar[0]).date(), pd.Timestamp(calendar[-1]).date()
+    bars = market_data.bars_of(session, codes, start, end)
+    if bars.empty:
+        return None
+    splits = market_data.split_events_of(session, codes, end)
+    bars["adj_factor"] = 1.0
+    if len(splits):
+        keyed = splits.assign(date=pd.to_datetime(splits["date"])).set_index(["code", "date"])["adj_factor"]
+        key = pd.MultiIndex.from_arrays([bars["code"], pd.to_datetime(bars["date"])])
+        found = keyed.reindex(key).to_numpy(dtype=float)
+        bars["adj_factor"] = np.where(np.isfinite(found), found, 1.0)
+    panel_bars = bars_from_long(bars, sessions=calendar)
+    earlier = splits.rename(columns={"adj_factor": "factor"})
+    earlier = earlier[pd.to_datetime(earlier["date"]) < pd.Timestamp(calendar[0])]
+    source = AnalysisMetrics(market_data.disclosures_of(session, codes, end), earlier_splits=earlier)
+    panel = build_panel(panel_bars, source)
+    judgement = judge_panel(panel, judge)
+    decided = decide(panel, judgement, terms).decisions
+    cut = slice(first, None)
+    if not np.isfinite(panel_bars.close[cut]).any():
+        return None
+    sliced = Judgement(*(getattr(judgement, f)[cut] for f in judgement.__dataclass_fields__))
+    return _Chunk(
+        panel_bars.symbols,
+        panel_bars.open[cut],
+        panel_bars.high[cut],
+        panel_bars.low[cut],
+        panel_bars.close[cut],
+        (panel_bars.adj_factor if panel_bars.adj_factor is not None else np.ones(panel_bars.close.shape))[
+            cut
+        ],
+        Decisions(
+            entry=decided.entry[cut],
+            exit=None if decided.exit is None else decided.exit[cut],
+            score=None if decided.score is None else decided.score[cut],
+        ),
+        sliced,
+    )
+
+
+def _combine(parts: list[_Chunk], dates: np.ndarray, terms: PolicyTerms) -> tuple[Market, PolicyDecisions]:
+    def stack(get: Callable[[_Chunk], Any]) -> Any:
+        return np.concatenate([get(p) for p in parts], axis=1)
+
+    symbols = tuple(s for p in parts for s in p.symbols)
+    adj = stack(lambda p: p.adj_factor)
+    adj[0] = 1.0  # a split on the first session happened before the account existed
+    market = Market(
+        dates,
+        symbols,
+        stack(lambda p: p.open),
+        stack(lambda p: p.high),
+        stack(lambda p: p.low),
+        stack(lambda p: p.close),
+        adj,
+    )
+    decisions = Decisions(
+        entry=stack(lambda p: p.decisions.entry),
+        exit=stack(lambda p: p.decisions.exit),
+        score=stack(lambda p: p.decisions.score),
+    )
+    judgement = Judgement(
+        *(
+            np.concatenate([getattr(p.judgement, f) for p in parts], axis=1)
+            for f in Judgement.__dataclass_fields__
+        )
+    )
+    return market, PolicyDecisions(decisions, terms.exit_rules(), terms, judgement, symbols)
+
+
+def _records(trades: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = []
+    for row in trades.to_dict("records"):
+        out: dict[str, Any] = {}
+        for key, value in row.items():
+            if isinstance(value, pd.Timestamp | np.datetime64):
+                out[str(key)] = str(pd.Timestamp(value).date())
+            elif isinstance(value, float | np.floating):
+                out[str(key)] = float(value) if math.isfinite(float(value)) else None
+            elif isinstance(value, np.integer):
+                out[str(key)] = int(value)
+            else:
+                out[str(key)] = value
+        rows.append(out)
+    return rows
