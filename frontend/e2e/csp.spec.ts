@@ -30,7 +30,7 @@ test('every page runs under the Content-Security-Policy without a violation', as
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
   await page.goto(`/stocks/${stock.code}`)
   await expect(page.locator('canvas').first()).toBeVisible() // the price chart
-  for (const path of ['/policies', '/screener', '/history', '/settings']) {
+  for (const path of ['/policies', '/screener', '/history', '/settings', '/data']) {
     await page.goto(path)
     await page.waitForLoadState('networkidle')
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { E2E_JQUANTS_KEY } from './jquants-replay.mjs'
-import { apiToken, signIn, useLanguage } from './support'
+import { apiToken, shot, signIn, useLanguage } from './support'
 
 // The data page against a server of its own (the "data" project in playwright.config.ts): these
 // journeys replace the demo by real data, which the other specs must not see. J-Quants is the
@@ -70,6 +70,7 @@ test('connect J-Quants: plan and estimate, a refused key, check and save, then t
   const progress = page.getByRole('region', { name: 'Sync progress' })
   await expect(progress.locator(`[data-job="${job.id}"]`)).toBeVisible()
   await expect(progress.getByRole('progressbar')).toBeVisible()
+  await shot(page, 'data', '20-jquants-sync-running')
 
   // A reload finds the running sync again (GET /jobs?active=true&kind=sync).
   await page.reload()
@@ -110,6 +111,13 @@ test('upload CSV: a file with one bad row is previewed with the row and nothing 
   await expect(panel.getByRole('table', { name: /prices-bad\.csv/ })).toBeVisible()
   await expect(panel.getByRole('button', { name: 'Import' })).toBeDisabled()
   expect(await storedState(page)).toEqual(before)
+  // The errors and the preview at phone width: nothing wider than the screen.
+  await shot(page, 'data', '21-csv-errors')
+  await page.setViewportSize({ width: 375, height: 812 })
+  await shot(page, 'data', '22-csv-errors-375')
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  expect(overflow, 'the CSV preview overflows a 375 px screen').toBeLessThanOrEqual(1)
+  await page.setViewportSize({ width: 1280, height: 900 })
 
   // The good file with its stock list: no errors, and (real data stored) no replacement to confirm.
   await panel.locator('input[type="file"][name="stocks"]').setInputFiles(example('stocks.csv'))

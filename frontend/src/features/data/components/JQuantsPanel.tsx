@@ -85,7 +85,7 @@ export function JQuantsPanel({ state, busy, onJob }: { state: DataSourceState; b
           </label>
           <select
             id={`${ids}-plan`}
-            className="select"
+            className="input select"
             value={plan}
             onChange={(event) => setPlan(event.target.value as JQuantsPlan)}
           >
