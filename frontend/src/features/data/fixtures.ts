@@ -93,7 +93,7 @@ export const badPreview: CsvPreview = {
       to_date: '2024-01-05',
     },
   ],
-  errors: [{ file: 'bars', row: 3, column: 'close', message: '数値ではありません：abc' }],
+  errors: [{ file: 'bars', row: 3, column: 'close', message: '数値ではありません：abc', field: 'bars.3.close' }],
 }
 
 export const goodPreview: CsvPreview = {

@@ -14,45 +14,42 @@ import { fetchJobs, JobConflictError } from '@/lib/api/jobs'
 import type { StockList } from '@/lib/api/types'
 
 /**
- * The data page's calls: /api/v1/data-source (administrators) and the active sync job.
- *
- * The routes are not in openapi.json yet (the backend adds them), so the one API client is called
- * here through a view without the generated path types; the answers are typed by the contract
- * (lib/api/dataSource.ts). The client is the same: token, refresh and language go with every call.
+ * The data page's calls: /api/v1/data-source (administrators) and the active sync job. The JSON
+ * routes go through the typed client; the uploads (multipart) and the templates (CSV) through the
+ * same client without the generated body types, which describe form fields, not a FormData.
  */
 type Call = (path: string, init?: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>
-const client = api as unknown as { GET: Call; POST: Call; PUT: Call; DELETE: Call }
+const untyped = api as unknown as { GET: Call; POST: Call }
 
 const BASE = '/api/v1/data-source'
 
 export async function fetchDataSource(): Promise<DataSourceState> {
-  return unwrap(client.GET(BASE)) as Promise<DataSourceState>
+  return unwrap(api.GET('/api/v1/data-source'))
 }
 
 /** One cheap call to J-Quants with the key (nothing stored). A refused key is a 422 on `api_key`. */
 export async function checkJQuantsKey(apiKey: string, plan: JQuantsPlan): Promise<JQuantsCheck> {
-  return unwrap(client.POST(`${BASE}/jquants/check`, { body: { api_key: apiKey, plan } })) as Promise<JQuantsCheck>
+  return unwrap(api.POST('/api/v1/data-source/jquants/check', { body: { api_key: apiKey, plan } }))
 }
 
 /** Store the key (checked again by the server) and plan; a null key keeps the stored one. */
 export async function saveJQuants(apiKey: string | null, plan: JQuantsPlan): Promise<DataSourceState> {
-  return unwrap(client.PUT(`${BASE}/jquants`, { body: { api_key: apiKey, plan } })) as Promise<DataSourceState>
+  return unwrap(api.PUT('/api/v1/data-source/jquants', { body: { api_key: apiKey, plan } }))
 }
 
 export async function forgetJQuantsKey(): Promise<void> {
-  await unwrap(client.DELETE(`${BASE}/jquants`))
+  await unwrap(api.DELETE('/api/v1/data-source/jquants'))
 }
 
 export async function saveYfinanceCodes(codes: string[]): Promise<DataSourceState> {
-  return unwrap(client.PUT(`${BASE}/yfinance`, { body: { codes } })) as Promise<DataSourceState>
+  return unwrap(api.PUT('/api/v1/data-source/yfinance', { body: { codes } }))
 }
 
 export type EstimatedSource = 'jquants' | 'yfinance'
 
 /** `plan` (J-Quants): the cost under a plan before it is saved; without it, the stored plan's. */
 export async function fetchEstimate(source: EstimatedSource, plan?: JQuantsPlan): Promise<SyncEstimate> {
-  const query = plan ? { source, plan } : { source }
-  return unwrap(client.GET(`${BASE}/estimate`, { params: { query } })) as Promise<SyncEstimate>
+  return unwrap(api.GET('/api/v1/data-source/estimate', { params: { query: plan ? { source, plan } : { source } } }))
 }
 
 /** The files chosen for an upload: prices are required, the other two optional. */
@@ -70,23 +67,23 @@ function formOf(files: CsvFiles, extra: Record<string, string> = {}): FormData {
 
 /** Read the files and report every error by file, row and column; nothing is written. */
 export async function previewCsv(files: CsvFiles): Promise<CsvPreview> {
-  return unwrap(client.POST(`${BASE}/csv/preview`, { body: formOf(files) })) as Promise<CsvPreview>
+  return unwrap(untyped.POST(`${BASE}/csv/preview`, { body: formOf(files) })) as Promise<CsvPreview>
 }
 
 /** Queue the import (all or nothing). A 422 carries the same errors as the preview. */
 export async function importCsv(files: CsvFiles, replace: boolean): Promise<SyncJob> {
-  const call = client.POST(`${BASE}/csv/import`, { body: formOf(files, { replace: String(replace) }) })
+  const call = untyped.POST(`${BASE}/csv/import`, { body: formOf(files, { replace: String(replace) }) })
   return (unwrap(call) as Promise<SyncJob>).catch((error: unknown) => explainConflict(error))
 }
 
 /** The example file of a kind, fetched with the token (the route is for administrators). */
 export async function fetchTemplate(kind: CsvKind): Promise<Blob> {
-  return unwrap(client.GET(`${BASE}/csv/templates/${kind}`, { parseAs: 'blob' })) as Promise<Blob>
+  return unwrap(untyped.GET(`${BASE}/csv/templates/${kind}`, { parseAs: 'blob' })) as Promise<Blob>
 }
 
 /** Make `source` the active one and queue its sync (replacing demo data by real or back). */
 export async function activateSource(source: Exclude<SourceName, 'csv'>): Promise<SyncJob> {
-  return (unwrap(client.POST(`${BASE}/activate`, { body: { source, confirm: true } })) as Promise<SyncJob>).catch(
+  return unwrap(api.POST('/api/v1/data-source/activate', { body: { source, confirm: true } })).catch(
     (error: unknown) => explainConflict(error),
   )
 }
@@ -94,7 +91,7 @@ export async function activateSource(source: Exclude<SourceName, 'csv'>): Promis
 /** The sync queued or running now, if any: what the page follows after a reload. */
 export async function fetchActiveSync(): Promise<SyncJob | null> {
   const jobs = await fetchJobs({ active: true, kind: 'sync', limit: 1 })
-  return (jobs[0] as SyncJob | undefined) ?? null
+  return jobs[0] ?? null
 }
 
 /**

@@ -212,7 +212,7 @@ describe('DataPage', () => {
         method: 'POST',
         path: '/api/v1/data-source/csv/import',
         status: 422,
-        body: { error: 'invalid_input', detail: 'ファイルにエラーがあります。', errors: [{ file: 'bars', row: 9, column: 'date', message: '日付が重複しています' }] },
+        body: { error: 'invalid_input', detail: 'ファイルにエラーがあります。', errors: [{ file: 'bars', row: 9, column: 'date', message: '日付が重複しています', field: 'bars.9.date' }] },
       },
     ])
     await userEvent.click(await screen.findByRole('radio', { name: 'CSV ファイル' }))
