@@ -56,6 +56,9 @@ BEYOND_JSON_SCHEMA = {
     ("PUT", f"{API_PREFIX}/policies/{{policy_id}}"),
     # ``from`` after ``to``: a rule across two parameters (answered 400 naming ``from``).
     ("GET", f"{API_PREFIX}/stocks/{{code}}/prices"),
+    # A backtest: ``to`` before ``from``, a cost beyond the broker range, a period without market
+    # data (422 naming the field) and a policy that must exist (404).
+    ("POST", f"{API_PREFIX}/backtests"),
 }
 
 

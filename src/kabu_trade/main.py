@@ -31,6 +31,7 @@ from kabu_trade.core.ratelimit import RATE_LIMIT_HEADERS, RateLimitMiddleware
 from kabu_trade.core.web import mount_web_app
 from kabu_trade.datasource.router import router as data_source_router
 from kabu_trade.evaluations.router import router as evaluations_router
+from kabu_trade.jobs.backtests_router import router as backtests_router
 from kabu_trade.jobs.data_source_router import router as data_source_jobs_router
 from kabu_trade.jobs.health import live_router
 from kabu_trade.jobs.health import router as health_router
@@ -205,6 +206,7 @@ def create_app(
         evaluations_router,
         watchlists_router,
         screener_router,
+        backtests_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -2,6 +2,7 @@
 
 from kabu_trade.analysis.models import StockMetrics
 from kabu_trade.auth.models import SetupToken, User
+from kabu_trade.backtests.models import Backtest
 from kabu_trade.core.db import Base
 from kabu_trade.core.locks import JobLock
 from kabu_trade.datasource.models import DataSourceSettings
@@ -12,6 +13,7 @@ from kabu_trade.policies.models import Policy, PolicyVersion
 from kabu_trade.watchlists.models import Watchlist, WatchlistItem
 
 __all__ = [
+    "Backtest",
     "Base",
     "DailyBar",
     "DataSourceSettings",

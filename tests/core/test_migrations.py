@@ -28,6 +28,7 @@ TABLES = {
     "evaluations",
     "watchlists",
     "watchlist_items",
+    "backtests",
 }
 
 

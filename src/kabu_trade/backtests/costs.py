@@ -8,6 +8,8 @@ from kabu_trade.engine.backtest import CostModel, EngineInputError, preset
 
 # Short names for the engine's broker plans.
 PLANS = {"zero": "zero", "sbi": "sbi_standard", "rakuten": "rakuten_chowari"}
+# What the option looks like (the API documents it); the ranges are checked by the engine.
+COST_PATTERN = r"^(zero|sbi|rakuten|pct:[0-9]+(\.[0-9]+)?(,min:[0-9]+(\.[0-9]+)?)?)$"
 COST_HELP = "zero, sbi, rakuten or pct:RATE%[,min:YEN] (pct:0.1,min:100 = 0.1 % of each order, at least ¥100)"
 
 

@@ -17,7 +17,7 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,7 +29,10 @@ from sqlalchemy.orm import Session
 from kabu_trade.analysis import repository as market_data
 from kabu_trade.analysis.panel_metrics import AnalysisMetrics
 from kabu_trade.backtests.costs import cost_model
-from kabu_trade.core.errors import InvalidInput
+from kabu_trade.backtests.models import Backtest
+from kabu_trade.core.context import AppContext
+from kabu_trade.core.db import session_scope, utcnow
+from kabu_trade.core.errors import InvalidInput, NotFound
 from kabu_trade.engine.backtest import (
     Decisions,
     EngineInputError,
@@ -53,6 +56,17 @@ BENCHMARK_NAME = "equal-weight universe"
 SIZINGS = {"equal": "equal_weight", "risk": "risk"}
 RECOMMENDATIONS = ("strong_buy", "buy", "neutral")
 Progress = Callable[[float, str], None]
+
+
+class PeriodWithoutData(InvalidInput):
+    """The period holds no session of the stored market: a 422 naming ``from``."""
+
+    status_code = 422
+    error = "validation_error"
+
+
+def _no_data(start: date, end: date) -> PeriodWithoutData:
+    return PeriodWithoutData(f"No market data between {start} and {end}.", field="from")
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,12 @@ class BacktestParams:
             field = exc.field.removeprefix("portfolio.")
             raise InvalidInput(f"{field}: {exc.message}", field=field) from None
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BacktestParams:
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        known["start"], known["end"] = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
+        return cls(**known)
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["start"], data["end"] = self.start.isoformat(), self.end.isoformat()
@@ -133,7 +153,7 @@ def run_backtest(
     calendar = _sessions(session, params.start, params.end)
     first = int(np.searchsorted(calendar, np.datetime64(params.start, "D")))
     if first >= len(calendar):
-        raise InvalidInput(f"No market data between {params.start} and {params.end}.", field="from")
+        raise _no_data(params.start, params.end)
     rules = list(policy.get("rules") or [])
     terms = PolicyTerms.of_policy(
         policy,
@@ -151,7 +171,7 @@ def run_backtest(
         if part is not None:
             parts.append(part)
     if not parts:
-        raise InvalidInput(f"No market data between {params.start} and {params.end}.", field="from")
+        raise _no_data(params.start, params.end)
     report(1.0, "simulating")
     market, decided = _combine(parts, calendar[first:], terms)
     result = simulate(market, decided.decisions, portfolio, decided.exits, costs)
@@ -196,6 +216,88 @@ def equal_weight_benchmark(market: Market) -> np.ndarray:
     counts = np.isfinite(r).sum(axis=1)
     mean = np.where(counts > 0, np.nansum(r, axis=1) / np.maximum(counts, 1), 0.0)
     return np.concatenate([[1.0], np.cumprod(1.0 + mean)])
+
+
+# --- stored backtests (the API and the worker) -------------------------------------------------------
+
+
+def prepare(session: Session, user_id: int, params: BacktestParams, lang: str) -> tuple[Backtest, bool]:
+    """The stored backtest for these parameters and whether it was just created: the user's
+    identical request is the same row (its job layer decides whether it must run again: only
+    when it has no result and its job failed). The policy version is resolved first, so "the
+    policy as it is now" after an edit is a new run."""
+    params.check()
+    policy = policy_for(session, user_id, params.policy_id, params.version)
+    resolved = replace(params, version=int(policy["version"]))
+    if (
+        session.scalar(select(DailyBar.date).where(DailyBar.date.between(params.start, params.end)).limit(1))
+        is None
+    ):
+        raise _no_data(params.start, params.end)
+    document = {**resolved.to_json(), "lang": lang}
+    digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+    existing = session.scalar(
+        select(Backtest).where(Backtest.owner_id == user_id, Backtest.params_hash == digest)
+    )
+    if existing is not None:
+        return existing, False
+    backtest = Backtest(
+        owner_id=user_id,
+        policy_id=params.policy_id,
+        policy_version=resolved.version,
+        params=document,
+        params_hash=digest,
+        created_at=utcnow(),
+    )
+    session.add(backtest)
+    session.flush()
+    return backtest, True
+
+
+def run_stored(context: AppContext, backtest_id: int, progress: Progress | None = None) -> dict[str, Any]:
+    """Run a stored backtest (the worker's job) and keep its result; a failure keeps nothing."""
+    with session_scope(context.sessions) as session:
+        backtest = session.get(Backtest, backtest_id)
+        if backtest is None:
+            raise NotFound(f"Backtest {backtest_id} was deleted before it ran.", field="backtest_id")
+        document = dict(backtest.params)
+        result = run_backtest(
+            session,
+            backtest.owner_id,
+            BacktestParams.from_json(document),
+            lang=str(document.get("lang") or "ja"),
+            progress=progress,
+        )
+    with session_scope(context.sessions) as session:
+        backtest = session.get(Backtest, backtest_id)
+        if backtest is None:
+            raise NotFound(f"Backtest {backtest_id} was deleted while it ran.", field="backtest_id")
+        backtest.result = result
+        backtest.finished_at = utcnow()
+    summary = result["summary"]
+    return {
+        "backtest_id": backtest_id,
+        "trades": summary["trades"],
+        "return_pct": summary["return_pct"],
+        "final_equity": summary["final_equity"],
+    }
+
+
+def list_owned(session: Session, user_id: int) -> list[Backtest]:
+    query = select(Backtest).where(Backtest.owner_id == user_id).order_by(Backtest.id.desc())
+    return list(session.scalars(query))
+
+
+def get_owned(session: Session, user_id: int, backtest_id: int) -> Backtest:
+    """The user's backtest; another user's is "not found" too, so ids reveal nothing."""
+    backtest = session.get(Backtest, backtest_id)
+    if backtest is None or backtest.owner_id != user_id:
+        raise NotFound(f"Backtest {backtest_id} was not found.", field="backtest_id")
+    return backtest
+
+
+def delete_owned(session: Session, user_id: int, backtest_id: int) -> None:
+    session.delete(get_owned(session, user_id, backtest_id))
 
 
 # --- loading and chunks ---------------------------------------------------------------------------

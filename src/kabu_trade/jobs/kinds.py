@@ -11,10 +11,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kabu_trade.backtests import service as backtests
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope
 from kabu_trade.core.errors import AppError, InvalidInput
 from kabu_trade.datasource import service as datasource
+from kabu_trade.jobs.models import BACKTEST
 from kabu_trade.jobs.pipeline import Progress, after_market_change, refresh_metrics
 from kabu_trade.market.providers.base import MarketDataProvider
 from kabu_trade.market.providers.factory import create_provider
@@ -96,6 +98,21 @@ def run_refresh(
     return {"metrics": refresh_metrics(context, progress)}
 
 
+def run_backtest(
+    context: AppContext, params: dict[str, Any], progress: Progress, requested_by: int | None
+) -> Result:
+    """Run a stored policy backtest (``backtests``); its result is kept with it, not in the job."""
+    backtest_id = params.get("backtest_id")
+    if not isinstance(backtest_id, int) or isinstance(backtest_id, bool):
+        raise InvalidInput("backtest_id must be a backtest's id", field="backtest_id")
+    steps = 100
+
+    def report(fraction: float, message: str) -> None:
+        progress(round(fraction * steps), steps, message)
+
+    return backtests.run_stored(context, backtest_id, report)
+
+
 def _date_param(params: dict[str, Any], name: str) -> date | None:
     value = params.get(name)
     if value in (None, ""):
@@ -106,4 +123,4 @@ def _date_param(params: dict[str, Any], name: str) -> date | None:
         raise InvalidInput(f"{name} must be a date (YYYY-MM-DD), got {value!r}", field=name) from None
 
 
-HANDLERS: dict[str, Handler] = {SYNC: run_sync, REFRESH: run_refresh}
+HANDLERS: dict[str, Handler] = {SYNC: run_sync, REFRESH: run_refresh, BACKTEST: run_backtest}

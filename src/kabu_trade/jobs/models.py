@@ -20,6 +20,8 @@ QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
 ACTIVE_STATUSES = (QUEUED, RUNNING)
 MAX_ATTEMPTS = 3
 STATUSES = (QUEUED, RUNNING, SUCCEEDED, FAILED)
+BACKTEST = "backtest"  # many may be queued at once (see uq_jobs_active_kind)
+ACTIVE_UNIQUE_WHERE = "status IN ('queued', 'running') AND kind <> 'backtest'"
 
 
 class Job(Base):
@@ -64,12 +66,13 @@ class Job(Base):
     __table_args__ = (
         # At most one queued or running job of a kind: a second request for a sync while one is
         # waiting or running is that job, not another (enforced by the database, across hosts).
+        # Backtests are the exception: each user's runs are jobs of their own (``backtests``).
         Index(
             "uq_jobs_active_kind",
             "kind",
             unique=True,
-            postgresql_where=text("status IN ('queued', 'running')"),
-            sqlite_where=text("status IN ('queued', 'running')"),
+            postgresql_where=text(ACTIVE_UNIQUE_WHERE),
+            sqlite_where=text(ACTIVE_UNIQUE_WHERE),
         ),
         Index("ix_jobs_status_id", "status", "id"),
     )
