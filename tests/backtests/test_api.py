@@ -135,3 +135,17 @@ async def test_unknown_policy_or_version_is_404(
         "/api/v1/backtests", headers=auth_headers, json={**BODY, "policy_id": policy, "version": 7}
     )
     assert version.status_code == 404
+
+
+async def test_a_failed_run_keeps_no_result_and_says_why_in_its_job(
+    client: httpx.AsyncClient, context: AppContext, auth_headers: dict[str, str]
+) -> None:
+    policy = await _policy(client, auth_headers)
+    posted = await client.post("/api/v1/backtests", headers=auth_headers, json={**BODY, "policy_id": policy})
+    assert posted.status_code == 202
+    # The policy is deleted before the worker gets to it: the run cannot read its version.
+    assert (await client.delete(f"/api/v1/policies/{policy}", headers=auth_headers)).status_code == 204
+    _work(context)
+    view = (await client.get(f"/api/v1/backtests/{posted.json()['id']}", headers=auth_headers)).json()
+    assert view["status"] == "failed" and view["result"] is None and view["summary"] is None
+    assert f"Policy {policy} was not found" in view["job"]["error"]

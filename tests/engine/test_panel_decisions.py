@@ -184,3 +184,21 @@ def test_the_vectorised_judge_agrees_with_the_single_row_form_on_every_preset() 
             assert verdicts.buy_score[i] == pytest.approx(single.buy_score, abs=0.02)
             if abs(single.buy_score - verdicts.buy_score[i]) < 1e-9:
                 assert verdicts.recommendation[i] == RECOMMENDATION_RANK[single.recommendation]
+
+
+def test_fundamentals_in_the_panel_are_the_single_stock_metrics_known_the_day_before() -> None:
+    from kabu_trade.analysis.fundamentals import fundamental_metrics
+
+    raw, disclosures = _demo()
+    panel = _panel()
+    splits = set(split_events(bars_from_long(raw))["code"])
+    code = next(c for c in panel.symbols if c not in splits)
+    column = panel.symbols.index(code)
+    own = disclosures[disclosures["code"] == code]
+    for row in (30, 200, 333, len(panel.dates) - 1):
+        day = pd.Timestamp(panel.dates[row]).date()
+        known = own[pd.to_datetime(own["disclosed_date"]).dt.date < day]  # D+1
+        single = fundamental_metrics(known, float(panel["close"][row, column]), day)
+        for name, value in single.items():
+            expected = np.nan if value is None else value
+            assert panel[name][row, column] == pytest.approx(expected, nan_ok=True, rel=1e-12), (name, day)
