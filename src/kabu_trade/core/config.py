@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     jquants_plan: JQuantsPlan = "free"
     # Where J-Quants V2 answers: a local replay server stands in for it in browser tests.
     jquants_base_url: str = Field(default="https://api.jquants.com/v2", description="J-Quants V2 base URL")
+    # J-Quants' own limit on /fins/* for every plan (its documented 60 a minute): change it only if
+    # J-Quants does (or for a local replay server, which has none).
+    jquants_fins_per_minute: int = Field(default=60, ge=1, le=10_000, description="/fins/* requests a minute")
 
     # Capacity (core/capacity.py): processes per host, threads per process, and the database pool
     # that follows from them; read the README's "Capacity" before changing them.

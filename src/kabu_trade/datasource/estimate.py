@@ -22,7 +22,6 @@ from kabu_trade.core.i18n import Lang
 from kabu_trade.datasource.messages import MESSAGES
 from kabu_trade.market.calendar import last_completed_session, sessions_between
 from kabu_trade.market.providers.jquants import (
-    FINS_RATE_LIMIT,
     FREE_PLAN_DELAY,
     PLAN_HISTORY_YEARS,
     RATE_LIMITS,
@@ -44,7 +43,8 @@ def jquants(settings: Settings, plan: str, lang: Lang, today: date | None = None
     fins_days = sessions_between(fins_from, to_date) if fins_from <= to_date else []
     rpm = RATE_LIMITS[plan]
     requests = 1 + len(bar_days) + len(fins_days)
-    minutes = round(max(requests / rpm, len(fins_days) / FINS_RATE_LIMIT), 1)
+    fins_rpm = settings.jquants_fins_per_minute
+    minutes = round(max(requests / rpm, len(fins_days) / fins_rpm), 1)
     years = PLAN_HISTORY_YEARS[plan]
     delay_weeks = FREE_PLAN_DELAY.days // 7 if plan == "free" else 0
     notes = []
@@ -53,9 +53,7 @@ def jquants(settings: Settings, plan: str, lang: Lang, today: date | None = None
     if years is not None and first_served and first_served > start:
         notes.append(MESSAGES["note_history"].format(plan=plan, years=years).get(lang))
     notes.append(
-        MESSAGES["note_rate"]
-        .format(plan=plan, rpm=rpm, fins=FINS_RATE_LIMIT, minutes=round(minutes))
-        .get(lang)
+        MESSAGES["note_rate"].format(plan=plan, rpm=rpm, fins=fins_rpm, minutes=round(minutes)).get(lang)
     )
     return {
         "source": "jquants",

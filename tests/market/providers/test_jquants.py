@@ -28,6 +28,7 @@ from kabu_trade.core.config import Settings
 from kabu_trade.core.errors import InvalidInput, SourceError
 from kabu_trade.market.calendar import sessions_between
 from kabu_trade.market.providers.base import BAR_COLUMNS, FUNDAMENTAL_COLUMNS, STOCK_COLUMNS
+from kabu_trade.market.providers.factory import create_provider
 from kabu_trade.market.providers.jquants import (
     JQuantsProvider,
     RetryPolicy,
@@ -627,3 +628,21 @@ def test_fins_summary_has_its_own_limit_of_60_a_minute_on_every_plan(
 
     assert clock.sleeps == [60.0]
     assert len([c for c in api.calls if c.request.url.startswith(SUMMARY)]) == 61
+
+
+def test_the_fins_limit_follows_the_setting(api: responses.RequestsMock, clock: FakeClock) -> None:
+    # KABU_JQUANTS_FINS_PER_MINUTE: for a server without J-Quants' limit (a local replay).
+    api.get(SUMMARY, json={"data": []})
+    api.get(MASTER, json=fixture("equities_master.json"))
+    provider = JQuantsProvider(
+        "test-key", "premium", clock=clock, sleep=clock.sleep, today=lambda: TODAY, fins_per_minute=30
+    )
+    days = sessions_between(date(2024, 1, 4), date(2024, 5, 31))[:31]
+    provider.fetch_fundamentals(days[0], days[-2])  # 30 requests: within the minute's budget
+    assert clock.sleeps == []
+    provider.fetch_fundamentals(days[-1], days[-1])
+    assert clock.sleeps == [60.0]
+    # The setting reaches the provider a sync makes.
+    settings = Settings(jquants_api_key=SecretStr("k"), jquants_plan="premium", jquants_fins_per_minute=30)
+    made = create_provider(settings, "jquants")
+    assert made._client._fins_limiter.max_calls == 30  # type: ignore[attr-defined]

@@ -44,7 +44,10 @@ def create_provider(
         if key is None:
             key = settings.jquants_api_key.get_secret_value() if settings.jquants_api_key else ""
         return JQuantsProvider(
-            api_key=key, plan=jquants_plan or settings.jquants_plan, base_url=settings.jquants_base_url
+            api_key=key,
+            plan=jquants_plan or settings.jquants_plan,
+            base_url=settings.jquants_base_url,
+            fins_per_minute=settings.jquants_fins_per_minute,
         )
     if source == "yfinance":
         from kabu_trade.market.providers.yfinance_source import YFinanceProvider

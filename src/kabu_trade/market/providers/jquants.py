@@ -276,6 +276,7 @@ class JQuantsProvider(MarketDataProvider):
         today: Callable[[], date] | None = None,
         retry: RetryPolicy | None = None,
         base_url: str = DEFAULT_BASE_URL,
+        fins_per_minute: int = FINS_RATE_LIMIT,
     ) -> None:
         key = (api_key or "").strip()
         if not key:
@@ -294,13 +295,18 @@ class JQuantsProvider(MarketDataProvider):
         self._session = session or requests.Session()
         limiter = SlidingWindowLimiter(RATE_LIMITS[plan], clock=clock, sleep=sleep)
         gate = RequestGate(limiter, retry or RetryPolicy(), sleep=sleep, plan=plan)
-        fins_limiter = SlidingWindowLimiter(FINS_RATE_LIMIT, clock=clock, sleep=sleep)
+        fins_limiter = SlidingWindowLimiter(fins_per_minute, clock=clock, sleep=sleep)
         self._client = _GatedClientV2(key, self._session, gate, fins_limiter, base_url)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> JQuantsProvider:
         key = settings.jquants_api_key.get_secret_value() if settings.jquants_api_key else None
-        return cls(key, settings.jquants_plan, base_url=settings.jquants_base_url)
+        return cls(
+            key,
+            settings.jquants_plan,
+            base_url=settings.jquants_base_url,
+            fins_per_minute=settings.jquants_fins_per_minute,
+        )
 
     def coverage(self) -> tuple[date | None, date]:
         """First and last date the plan serves today (``None``: no lower bound)."""
