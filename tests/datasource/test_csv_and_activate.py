@@ -145,7 +145,8 @@ async def test_templates_are_the_examples(api: Api, kind: str) -> None:
     response = await api.get(f"/csv/templates/{kind}")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    assert f'filename="{kind}.csv"' in response.headers["content-disposition"]
+    # Saved under the example's own name (prices.csv for the bars), as the README calls it.
+    assert f'filename="{EXAMPLE_FILES[kind]}"' in response.headers["content-disposition"]
     assert response.content == (EXAMPLES / EXAMPLE_FILES[kind]).read_bytes()
     assert (await api.get("/csv/templates/prices")).status_code == 422
 

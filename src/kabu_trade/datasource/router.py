@@ -143,6 +143,10 @@ def preview_csv(
     return csv_preview.preview(read_uploads(bars, fundamentals, stocks))
 
 
+# Saved under the names the README and examples/ give them (the bars are "prices").
+TEMPLATE_FILE_NAMES = {"bars": "prices.csv", "fundamentals": "fundamentals.csv", "stocks": "stocks.csv"}
+
+
 @router.get(
     "/csv/templates/{kind}",
     response_class=Response,
@@ -153,5 +157,5 @@ def csv_template(kind: CsvKind, admin: AdminUser) -> Response:
     return Response(
         csv_preview.template(kind),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{TEMPLATE_FILE_NAMES[kind]}"'},
     )
