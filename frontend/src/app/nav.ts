@@ -16,6 +16,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/screener', label: 'nav.screener' },
   { to: '/policies', label: 'nav.policies' },
   { to: '/history', label: 'nav.history' },
+  { to: '/backtests', label: 'nav.backtests' },
   { to: '/data', label: 'nav.data', admin: true },
   { to: '/settings', label: 'nav.settings' },
 ]

@@ -25,6 +25,10 @@ const HistoryPage = page(() => import('@/features/history'), 'HistoryPage')
 const EvaluationDetailPage = page(() => import('@/features/history'), 'EvaluationDetailPage')
 const SettingsPage = page(() => import('@/features/settings'), 'SettingsPage')
 const DataPage = page(() => import('@/features/data'), 'DataPage')
+const BacktestsPage = page(() => import('@/features/backtests'), 'BacktestsPage')
+const NewBacktestPage = page(() => import('@/features/backtests'), 'NewBacktestPage')
+const BacktestPage = page(() => import('@/features/backtests'), 'BacktestPage')
+const CompareBacktestsPage = page(() => import('@/features/backtests'), 'ComparePage')
 
 /** While a page's code loads: a skeleton in the page's place (the header and navigation stay). */
 function Lazy({ children }: { children: ReactNode }) {
@@ -53,6 +57,10 @@ export const routes: RouteObject[] = [
       { path: 'policies', element: <Lazy><PoliciesPage /></Lazy> },
       { path: 'policies/:id', element: <Lazy><PolicyEditorPage /></Lazy> },
       { path: 'history', element: <Lazy><HistoryPage /></Lazy> },
+      { path: 'backtests', element: <Lazy><BacktestsPage /></Lazy> },
+      { path: 'backtests/new', element: <Lazy><NewBacktestPage /></Lazy> },
+      { path: 'backtests/compare', element: <Lazy><CompareBacktestsPage /></Lazy> },
+      { path: 'backtests/:id', element: <Lazy><BacktestPage /></Lazy> },
       { path: 'history/:id', element: <Lazy><EvaluationDetailPage /></Lazy> },
       { path: 'settings', element: <Lazy><SettingsPage /></Lazy> },
       { path: 'data', element: <Lazy><DataPage /></Lazy> },

@@ -5,7 +5,7 @@ import { defineFeatureStrings } from '@/lib/i18n/feature'
  * data card and the settings page all show them.
  */
 const ja = {
-  kind: { sync: 'データ同期', refresh: '指標の再計算' },
+  kind: { sync: 'データ同期', refresh: '指標の再計算', backtest: 'バックテスト' },
   status: { queued: '待機中', running: '実行中', succeeded: '完了', failed: '失敗' },
   firstLoad: '初回のデモデータ読み込み',
   progress: {
@@ -16,6 +16,8 @@ const ja = {
     prices: '{{from}}〜{{to}} の株価',
     range: '{{from}}〜{{to}}',
     metrics: '指標とスコアを計算しています',
+    stocks: '{{from}}〜{{to}} 銘柄目を判定しています（全 {{total}} 銘柄）',
+    simulating: '売買をシミュレーションしています',
   },
   result: {
     sync: '{{stocks}} 銘柄・日足 {{bars}} 本・財務 {{fundamentals}} 件を更新',
@@ -35,7 +37,7 @@ const ja = {
 }
 
 const en: typeof ja = {
-  kind: { sync: 'Data sync', refresh: 'Metrics refresh' },
+  kind: { sync: 'Data sync', refresh: 'Metrics refresh', backtest: 'Backtest' },
   status: { queued: 'Queued', running: 'Running', succeeded: 'Succeeded', failed: 'Failed' },
   firstLoad: 'First demo load',
   progress: {
@@ -46,6 +48,8 @@ const en: typeof ja = {
     prices: 'prices {{from}} – {{to}}',
     range: '{{from}} – {{to}}',
     metrics: 'Computing metrics and scores',
+    stocks: 'Judging stocks {{from}}–{{to}} of {{total}}',
+    simulating: 'Simulating the trades',
   },
   result: {
     sync: 'Stocks: {{stocks}} · daily bars: {{bars}} · disclosures: {{fundamentals}}',

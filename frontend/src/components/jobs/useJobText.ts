@@ -4,7 +4,9 @@ import type { JobRead } from '@/lib/api/types'
 import { type Formatters, useFormat } from '@/lib/format'
 import { type JobsT, useJobsT } from './i18n'
 
-const KINDS = ['sync', 'refresh'] as const
+const KINDS = ['sync', 'refresh', 'backtest'] as const
+/** A backtest's steps (backtests/service.py): "stocks 201–400 of 800", then "simulating". */
+const BACKTEST_STOCKS = /^stocks (\d+)–(\d+) of (\d+)$/
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 /** The words for a job, in the UI language: its kind, its current step, its outcome. */
@@ -32,6 +34,9 @@ function makeJobText(t: JobsT, fmt: Formatters): JobText {
     step: (label) => {
       if (!label) return null
       if (label === 'metrics') return t('progress.metrics')
+      if (label === 'simulating') return t('progress.simulating')
+      const stocks = BACKTEST_STOCKS.exec(label)
+      if (stocks) return t('progress.stocks', { from: fmt.number(Number(stocks[1])), to: fmt.number(Number(stocks[2])), total: fmt.number(Number(stocks[3])) })
       // A sync reports the chunk it wrote as "first…last" (dates, or codes for some sources).
       const [from, to, ...rest] = label.split('…')
       if (from === undefined || to === undefined || rest.length) return label

@@ -89,6 +89,7 @@ const ja = {
   },
   editor: {
     editTitle: '方針の編集',
+    backtest: 'バックテスト',
     newTitle: '新しい方針',
     back: '方針の一覧へ',
     notFound: '方針が見つかりません',
@@ -335,6 +336,7 @@ const en: typeof ja = {
   },
   editor: {
     editTitle: 'Edit policy',
+    backtest: 'Backtest',
     newTitle: 'New policy',
     back: 'All policies',
     notFound: 'Policy not found',

@@ -780,6 +780,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/backtests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your backtests, newest first */
+        get: operations["list_backtests_api_v1_backtests_get"];
+        put?: never;
+        /** Backtest a policy: queued as a job; an identical earlier request answers with its run */
+        post: operations["create_backtest_api_v1_backtests_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backtests/{backtest_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One backtest: its progress, then its result */
+        get: operations["get_backtest_api_v1_backtests__backtest_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Backtest */
+        delete: operations["delete_backtest_api_v1_backtests__backtest_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -796,6 +832,151 @@ export interface components {
              * @description must be true: the switch changes what the syncs load
              */
             confirm: boolean;
+        };
+        /**
+         * BacktestCreate
+         * @description A policy backtest: the period, the account and the costs.
+         */
+        BacktestCreate: {
+            /** Policy Id */
+            policy_id: number;
+            /**
+             * Version
+             * @description the policy as it was then; none: as now
+             */
+            version?: number | null;
+            /**
+             * From
+             * Format: date
+             * @description first session, YYYY-MM-DD
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             * @description last session, YYYY-MM-DD (not before from)
+             */
+            to: string;
+            /**
+             * Cash
+             * @description starting cash, yen
+             * @default 10000000
+             */
+            cash: number;
+            /**
+             * Cost
+             * @description zero, sbi, rakuten or pct:RATE%[,min:YEN] (pct:0.1,min:100 = 0.1 % of each order, at least ¥100)
+             * @default zero
+             */
+            cost: string;
+            /**
+             * Slippage Bps
+             * @default 0
+             */
+            slippage_bps: number;
+            /**
+             * Max Positions
+             * @default 10
+             */
+            max_positions: number;
+            /**
+             * Sizing
+             * @default equal
+             * @enum {string}
+             */
+            sizing: "equal" | "risk";
+            /**
+             * Min Match Score
+             * @default 60
+             */
+            min_match_score: number;
+            /**
+             * Min Recommendation
+             * @default buy
+             * @enum {string}
+             */
+            min_recommendation: "strong_buy" | "buy" | "neutral";
+            /**
+             * Lang
+             * @description the language of the exit reasons
+             * @default ja
+             * @enum {string}
+             */
+            lang: "ja" | "en";
+        };
+        /**
+         * BacktestJob
+         * @description The job that runs a backtest: its state and progress.
+         */
+        BacktestJob: {
+            /** Id */
+            id: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed";
+            /** Progress Done */
+            progress_done: number;
+            /** Progress Total */
+            progress_total: number;
+            /** Progress Label */
+            progress_label: string;
+            /**
+             * Error
+             * @description why it failed
+             */
+            error: string | null;
+            /** Eta Seconds */
+            eta_seconds: number | null;
+        };
+        /** BacktestList */
+        BacktestList: {
+            /** Items */
+            items: components["schemas"]["BacktestRead"][];
+            /** Total */
+            total: number;
+        };
+        /** BacktestRead */
+        BacktestRead: {
+            /** Id */
+            id: number;
+            /** Policy Id */
+            policy_id: number;
+            /** Policy Version */
+            policy_version: number;
+            /**
+             * Status
+             * @description the job's, or succeeded once a result is stored
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed";
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
+            job: components["schemas"]["BacktestJob"] | null;
+            /**
+             * Summary
+             * @description the figures, once it succeeded
+             */
+            summary: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Result
+             * @description one backtest only: summary, equity curve with the benchmark and drawdown, every trade with its reason, monthly returns
+             */
+            result?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** BatchResult */
         BatchResult: {
@@ -8208,6 +8389,358 @@ export interface operations {
             };
             /** @description Request body too large */
             413: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_backtests_api_v1_backtests_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BacktestList"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_backtest_api_v1_backtests_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BacktestCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BacktestRead"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such policy or version */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
+            409: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad period or costs */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_backtest_api_v1_backtests__backtest_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id (1 to 2,147,483,647) */
+                backtest_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BacktestRead"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such backtest of yours */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_backtest_api_v1_backtests__backtest_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description id (1 to 2,147,483,647) */
+                backtest_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such backtest of yours */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict with the stored data (duplicate, concurrent change or running job) */
+            409: {
                 headers: {
                     /** @description the language of `detail` and `errors[].message` */
                     "Content-Language"?: "ja" | "en";

@@ -22,6 +22,7 @@ export const en: Translation = {
     screener: 'Screener',
     policies: 'Policies',
     history: 'History',
+    backtests: 'Backtests',
     data: 'Data',
     settings: 'Settings',
   },

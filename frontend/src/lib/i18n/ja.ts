@@ -18,6 +18,7 @@ export const ja = {
     screener: 'スクリーナー',
     policies: '投資方針',
     history: '評価履歴',
+    backtests: 'バックテスト',
     data: 'データ',
     settings: '設定',
   },

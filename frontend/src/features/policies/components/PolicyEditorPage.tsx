@@ -135,9 +135,14 @@ function PolicyEditorView({ isNew, policyId }: { isNew: boolean; policyId: numbe
           </p>
         </div>
         {policy.data ? (
-          <button type="button" className="button pol-button--danger-outline" onClick={() => setDeleting(true)}>
-            {t('delete')}
-          </button>
+          <div className="pol-page__actions">
+            <Link className="button" to={`/backtests/new?policy=${policy.data.id}`}>
+              {t('editor.backtest')}
+            </Link>
+            <button type="button" className="button pol-button--danger-outline" onClick={() => setDeleting(true)}>
+              {t('delete')}
+            </button>
+          </div>
         ) : null}
       </div>
 
