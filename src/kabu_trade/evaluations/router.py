@@ -5,12 +5,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, status
 
 from kabu_trade.auth.deps import CurrentUser
-from kabu_trade.core.deps import SessionDep
-from kabu_trade.core.params import IdPath, IdQuery, IsoDate, Offset
+from kabu_trade.core.deps import CacheDep, SessionDep, SettingsDep
+from kabu_trade.core.params import MAX_VERSION, IdPath, IdQuery, IsoDate, Offset
 from kabu_trade.core.unit_of_work import UnitOfWorkRoute
-from kabu_trade.evaluations import service
+from kabu_trade.evaluations import grading_reads, service
 from kabu_trade.evaluations.messages import negotiate_language
-from kabu_trade.evaluations.schemas import EvaluationCreate, EvaluationList, EvaluationRead, Timeline
+from kabu_trade.evaluations.schemas import (
+    EvaluationCreate,
+    EvaluationList,
+    EvaluationRead,
+    GradeHorizon,
+    GradingReport,
+    Timeline,
+)
 
 router = APIRouter(prefix="/evaluations", tags=["evaluations"], route_class=UnitOfWorkRoute)
 AcceptLanguage = Annotated[str | None, Header(alias="Accept-Language")]
@@ -90,7 +97,39 @@ def get_timeline(
     summary="One evaluation with its reasons, levels and what the price did since",
 )
 def get_evaluation(
-    evaluation_id: IdPath, user: CurrentUser, session: SessionDep, accept_language: AcceptLanguage = None
+    evaluation_id: IdPath,
+    user: CurrentUser,
+    session: SessionDep,
+    cache: CacheDep,
+    settings: SettingsDep,
+    accept_language: AcceptLanguage = None,
 ) -> Any:
     evaluation = service.get_evaluation(session, user.id, evaluation_id)
-    return service.detail(session, evaluation, negotiate_language(accept_language, default=user.language))
+    body = service.detail(session, evaluation, negotiate_language(accept_language, default=user.language))
+    body["grades"] = grading_reads.evaluation_grades(session, cache, settings.cache_ttl_seconds, evaluation)
+    return body
+
+
+@router.get(
+    "/grading",
+    response_model=GradingReport,
+    summary="答え合わせ: how your past evaluations fared, per policy version and recommendation",
+)
+def get_grading(
+    user: CurrentUser,
+    session: SessionDep,
+    cache: CacheDep,
+    settings: SettingsDep,
+    policy_id: IdQuery = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
+    horizon: Annotated[GradeHorizon | None, Query(description="one horizon only (default: all)")] = None,
+) -> Any:
+    return grading_reads.grading_report(
+        session,
+        cache,
+        settings.cache_ttl_seconds,
+        user.id,
+        policy_id=policy_id,
+        version=version,
+        horizon=horizon,
+    )

@@ -83,6 +83,31 @@ class OutcomeRead(BaseModel):
     first_hit: Literal["target", "stop_loss"] | None
 
 
+GradeHorizon = Literal["5", "20", "60", "policy"]
+
+
+class GradeRead(BaseModel):
+    """答え合わせ at one horizon (split-adjusted, close to close from as_of)."""
+
+    horizon: GradeHorizon = Field(description="+5, +20 or +60 sessions, or the policy's horizon")
+    sessions: int = Field(description="sessions after as_of that the window spans")
+    status: Literal["graded", "pending", "no_data"] = Field(
+        description="pending: the window has not ended in the data yet (no partial figure is given)"
+    )
+    end_date: dt.date | None = Field(description="the window's last session (when it will end, if pending)")
+    forward_return_pct: float | None
+    benchmark_return_pct: float | None = Field(
+        description="equal-weight universe's mean forward return over the same sessions"
+    )
+    excess_return_pct: float | None = Field(description="forward return minus the benchmark's")
+    entry_reached: bool | None = Field(
+        description="a low within the window reached the entry zone's upper bound"
+    )
+    first_hit: Literal["target", "stop_loss", "neither"] | None = Field(
+        description="which level was hit first within the window (same bar: the stop); null without levels"
+    )
+
+
 class EvaluationSummary(BaseModel):
     id: int
     stock_code: str
@@ -115,6 +140,9 @@ class EvaluationRead(EvaluationSummary):
     fundamental: dict[str, float | None]
     demo: bool
     outcome: OutcomeRead | None = None
+    grades: list[GradeRead] = Field(
+        default=[], description="答え合わせ at +5, +20, +60 sessions and the policy's horizon"
+    )
 
 
 class EvaluationList(BaseModel):
@@ -140,3 +168,49 @@ class Timeline(BaseModel):
     stock_code: str
     policy_id: int | None
     points: list[TimelinePoint]
+
+
+class HorizonFigures(BaseModel):
+    horizon: GradeHorizon
+    graded: int
+    pending: int
+    hit_rate: float | None = Field(description="share of graded calls with a forward return > 0")
+    excess_hit_rate: float | None = Field(description="share with an excess return > 0")
+    mean_return_pct: float | None
+    median_return_pct: float | None
+    mean_excess_pct: float | None
+    median_excess_pct: float | None
+    entry_reached_rate: float | None
+    target_first_rate: float | None
+    stop_first_rate: float | None
+
+
+class GradingGroup(BaseModel):
+    policy_id: int | None
+    policy_version: int | None
+    recommendation: Recommendation | None = Field(description="null: every recommendation of the version")
+    evaluations: int
+    horizons: list[HorizonFigures]
+
+
+class CalibrationRow(BaseModel):
+    band: int = Field(description="1 (score 0–10) … 10 (score 90–100)")
+    score_from: float
+    score_to: float
+    count: int
+    mean_return_pct: float | None
+    hit_rate: float | None
+    mean_excess_pct: float | None
+
+
+class GradingReport(BaseModel):
+    policy_id: int | None
+    policy_name: str | None
+    version: int | None
+    horizon: GradeHorizon = Field(description="the horizon of the calibration table")
+    benchmark: str
+    evaluations: int
+    groups: list[GradingGroup]
+    calibration: list[CalibrationRow] = Field(
+        description="match score (buy score without a policy) band → forward return and hit rate"
+    )
