@@ -658,6 +658,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluations/grading": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 答え合わせ: how your past evaluations fared, per policy version and recommendation */
+        get: operations["get_grading_api_v1_evaluations_grading_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/watchlists": {
         parameters: {
             query?: never;
@@ -1077,6 +1094,26 @@ export interface components {
              */
             client_secret?: string | null;
         };
+        /** CalibrationRow */
+        CalibrationRow: {
+            /**
+             * Band
+             * @description 1 (score 0–10) … 10 (score 90–100)
+             */
+            band: number;
+            /** Score From */
+            score_from: number;
+            /** Score To */
+            score_to: number;
+            /** Count */
+            count: number;
+            /** Mean Return Pct */
+            mean_return_pct: number | null;
+            /** Hit Rate */
+            hit_rate: number | null;
+            /** Mean Excess Pct */
+            mean_excess_pct: number | null;
+        };
         /**
          * CompareMetricsRule
          * @description Two metrics compared, e.g. ``close > sma_200``. Both must be in the same unit.
@@ -1431,6 +1468,12 @@ export interface components {
             /** Demo */
             demo: boolean;
             outcome?: components["schemas"]["OutcomeRead"] | null;
+            /**
+             * Grades
+             * @description 答え合わせ at +5, +20, +60 sessions and the policy's horizon
+             * @default []
+             */
+            grades: components["schemas"]["GradeRead"][];
         };
         /** EvaluationSummary */
         EvaluationSummary: {
@@ -1692,6 +1735,134 @@ export interface components {
              * @description yen: last close × shares outstanding
              */
             market_cap?: number | null;
+        };
+        /**
+         * GradeRead
+         * @description 答え合わせ at one horizon (split-adjusted, close to close from as_of).
+         */
+        GradeRead: {
+            /**
+             * Horizon
+             * @description +5, +20 or +60 sessions, or the policy's horizon
+             * @enum {string}
+             */
+            horizon: "5" | "20" | "60" | "policy";
+            /**
+             * Sessions
+             * @description sessions after as_of that the window spans
+             */
+            sessions: number;
+            /**
+             * Status
+             * @description pending: the window has not ended in the data yet (no partial figure is given)
+             * @enum {string}
+             */
+            status: "graded" | "pending" | "no_data";
+            /**
+             * End Date
+             * @description the window's last session (when it will end, if pending)
+             */
+            end_date: string | null;
+            /** Forward Return Pct */
+            forward_return_pct: number | null;
+            /**
+             * Benchmark Return Pct
+             * @description equal-weight universe's mean forward return over the same sessions
+             */
+            benchmark_return_pct: number | null;
+            /**
+             * Excess Return Pct
+             * @description forward return minus the benchmark's
+             */
+            excess_return_pct: number | null;
+            /**
+             * Entry Reached
+             * @description a low within the window reached the entry zone's upper bound
+             */
+            entry_reached: boolean | null;
+            /**
+             * First Hit
+             * @description which level was hit first within the window (same bar: the stop); null without levels
+             */
+            first_hit: ("target" | "stop_loss" | "neither") | null;
+        };
+        /** GradingGroup */
+        GradingGroup: {
+            /** Policy Id */
+            policy_id: number | null;
+            /** Policy Version */
+            policy_version: number | null;
+            /**
+             * Recommendation
+             * @description null: every recommendation of the version
+             */
+            recommendation: ("strong_buy" | "buy" | "neutral" | "sell" | "strong_sell") | null;
+            /** Evaluations */
+            evaluations: number;
+            /** Horizons */
+            horizons: components["schemas"]["HorizonFigures"][];
+        };
+        /** GradingReport */
+        GradingReport: {
+            /** Policy Id */
+            policy_id: number | null;
+            /** Policy Name */
+            policy_name: string | null;
+            /** Version */
+            version: number | null;
+            /**
+             * Horizon
+             * @description the horizon of the calibration table
+             * @enum {string}
+             */
+            horizon: "5" | "20" | "60" | "policy";
+            /** Benchmark */
+            benchmark: string;
+            /** Evaluations */
+            evaluations: number;
+            /** Groups */
+            groups: components["schemas"]["GradingGroup"][];
+            /**
+             * Calibration
+             * @description match score (buy score without a policy) band → forward return and hit rate
+             */
+            calibration: components["schemas"]["CalibrationRow"][];
+        };
+        /** HorizonFigures */
+        HorizonFigures: {
+            /**
+             * Horizon
+             * @enum {string}
+             */
+            horizon: "5" | "20" | "60" | "policy";
+            /** Graded */
+            graded: number;
+            /** Pending */
+            pending: number;
+            /**
+             * Hit Rate
+             * @description share of graded calls with a forward return > 0
+             */
+            hit_rate: number | null;
+            /**
+             * Excess Hit Rate
+             * @description share with an excess return > 0
+             */
+            excess_hit_rate: number | null;
+            /** Mean Return Pct */
+            mean_return_pct: number | null;
+            /** Median Return Pct */
+            median_return_pct: number | null;
+            /** Mean Excess Pct */
+            mean_excess_pct: number | null;
+            /** Median Excess Pct */
+            median_excess_pct: number | null;
+            /** Entry Reached Rate */
+            entry_reached_rate: number | null;
+            /** Target First Rate */
+            target_first_rate: number | null;
+            /** Stop First Rate */
+            stop_first_rate: number | null;
         };
         /** JQuantsCheck */
         JQuantsCheck: {
@@ -7354,6 +7525,97 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EvaluationRead"];
+                };
+            };
+            /** @description Invalid input (values that do not fit together) */
+            400: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid or expired */
+            401: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: nothing was changed; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description the language of `detail` and `errors[].message` */
+                    "Content-Language"?: "ja" | "en";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_grading_api_v1_evaluations_grading_get: {
+        parameters: {
+            query?: {
+                policy_id?: number | null;
+                version?: number | null;
+                /** @description one horizon only (default: all) */
+                horizon?: ("5" | "20" | "60" | "policy") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradingReport"];
                 };
             };
             /** @description Invalid input (values that do not fit together) */
