@@ -128,6 +128,14 @@ def backtest(
         str | None, typer.Option("--user", help="act as this user (default: the only one)")
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="ja or en (the exit reasons)")] = "ja",
+    check_lookahead: Annotated[
+        bool,
+        typer.Option(
+            "--check-lookahead",
+            help="also rerun it on data cut at several sessions and started later: any signal, decision "
+            "or trade that differs is listed and the command exits 1",
+        ),
+    ] = False,
 ) -> None:
     """Backtest a policy over the stored market: decisions at each close, fills at the next open."""
     from datetime import date
@@ -155,6 +163,7 @@ def backtest(
         sizing=sizing,
         min_match_score=min_match,
         min_recommendation=min_recommendation,
+        check_lookahead=check_lookahead,
     )
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=as_json) as bar:
@@ -172,10 +181,36 @@ def backtest(
 
         pd.DataFrame(result["trades"]).to_csv(trades_csv, index=False)
         err.print(f"wrote {len(result['trades'])} trades to {trades_csv}")
+    differences = result["lookahead"]["differences"]
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        _print_backtest(result)
+        if check_lookahead:
+            _print_lookahead(result["lookahead"])
+    if differences:
+        raise typer.Exit(1)
+
+
+def _print_lookahead(check: dict[str, Any]) -> None:
+    warm = check["warm_up"]
+    later = (
+        f"a start on {warm['start']} loading from {warm['loaded_from']}"
+        if warm["start"]
+        else "no later start (the period is within the first warm-up)"
+    )
+    cuts = ", ".join(check["cuts"]) or "none (no session to cut at)"
+    differences = check["differences"]
+    if not differences:
+        out.print(
+            f"[green]No look-ahead:[/green] cut at {cuts} and {later}: every signal and decision the same."
+        )
         return
-    _print_backtest(result)
+    err.print(f"[red]Look-ahead check: {len(differences)} differences[/red] (cuts {cuts}; {later})")
+    for difference in differences[:50]:
+        err.print(f"  {escape(difference['text'])}", soft_wrap=True)
+    if len(differences) > 50:
+        err.print(f"  … and {len(differences) - 50} more (--json lists them all)")
 
 
 def _print_backtest(result: dict[str, Any]) -> None:

@@ -149,3 +149,35 @@ async def test_a_failed_run_keeps_no_result_and_says_why_in_its_job(
     view = (await client.get(f"/api/v1/backtests/{posted.json()['id']}", headers=auth_headers)).json()
     assert view["status"] == "failed" and view["result"] is None and view["summary"] is None
     assert f"Policy {policy} was not found" in view["job"]["error"]
+
+
+async def test_check_lookahead_is_a_request_option_and_part_of_the_result(
+    client: httpx.AsyncClient, context: AppContext, auth_headers: dict[str, str]
+) -> None:
+    policy = await _policy(client, auth_headers)
+    body = {**BODY, "to": "2024-10-31", "policy_id": policy}
+    plain = await client.post("/api/v1/backtests", headers=auth_headers, json=body)
+    checked = await client.post(
+        "/api/v1/backtests", headers=auth_headers, json={**body, "check_lookahead": True}
+    )
+    assert plain.status_code == checked.status_code == 202, checked.text
+    assert checked.json()["id"] != plain.json()["id"]  # another request, another run
+    assert (
+        checked.json()["params"]["check_lookahead"] is True
+        and "check_lookahead" not in plain.json()["params"]
+    )
+    _work(context)
+    result = (await client.get(f"/api/v1/backtests/{checked.json()['id']}", headers=auth_headers)).json()[
+        "result"
+    ]
+    lookahead = result["lookahead"]
+    assert lookahead["checked"] is True and lookahead["differences"] == []
+    assert len(lookahead["cuts"]) == 6 and lookahead["cuts"][-1] == "2024-10-31"
+    assert lookahead["warm_up"]["start"] is not None
+    unchecked = (await client.get(f"/api/v1/backtests/{plain.json()['id']}", headers=auth_headers)).json()
+    assert unchecked["result"]["lookahead"]["checked"] is False
+    assert unchecked["summary"] == result["summary"]  # the check changes nothing of the backtest
+    bad = await client.post(
+        "/api/v1/backtests", headers=auth_headers, json={**body, "check_lookahead": "maybe"}
+    )
+    assert bad.status_code == 422 and "check_lookahead" in bad.text

@@ -78,3 +78,37 @@ def test_bad_input_is_a_message_and_a_non_zero_exit(
     assert result.exit_code != 0
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_check_lookahead_passes_and_a_leak_exits_1(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    period = ["--policy", env["POLICY_ID"], "--from", "2024-01-04", "--to", "2024-05-31", "--min-match", "40"]
+    shown = _backtest(env, *period, "--check-lookahead", "--lang", "en")
+    assert shown.exit_code == 0, shown.output
+    assert "No look-ahead" in shown.output
+    done = _backtest(env, *period, "--check-lookahead", "--json")
+    assert done.exit_code == 0, done.output
+    check = json.loads(done.stdout)["lookahead"]
+    assert check["checked"] is True and check["differences"] == []
+    assert check["cuts"][-1] == "2024-05-31"  # data follows the period: its last session is a cut
+    assert json.loads(_backtest(env, *period, "--json").stdout)["lookahead"]["checked"] is False
+
+    # A metric read one session early is look-ahead: named with its date and stock, exit 1.
+    import numpy as np
+
+    from kabu_trade.backtests import service
+    from kabu_trade.engine.panel import Panel
+
+    build = service.build_panel
+
+    def leaking(bars, source):  # type: ignore[no-untyped-def]
+        panel = build(bars, source)
+        early = np.full(panel.shape, np.nan)
+        early[:-1] = panel.columns["sma_25"][1:]
+        return Panel(panel.dates, panel.symbols, {**panel.columns, "sma_25": early})
+
+    monkeypatch.setattr(service, "build_panel", leaking)
+    leaked = _backtest(env, *period, "--check-lookahead", "--lang", "en")
+    assert leaked.exit_code == 1
+    assert "metric sma_25 differs on" in leaked.output and "Traceback" not in leaked.output

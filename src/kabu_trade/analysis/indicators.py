@@ -227,7 +227,7 @@ def cross_days(series: dict[str, Floats]) -> dict[str, Floats]:
     (rows × sessions) arrays or 1-D ones (one stock)."""
     out: dict[str, Floats] = {}
     for fast, slow in CROSS_PAIRS:
-        diff = np.atleast_2d(series[fast] - series[slow])
+        diff = np.atleast_2d(_tie_snapped(series[fast], series[slow]))
         before, after = diff[:, :-1], diff[:, 1:]
         hits = (
             (cross_metric("above", fast, slow), (before <= 0) & (after > 0)),
@@ -241,6 +241,18 @@ def cross_days(series: dict[str, Floats]) -> dict[str, Floats]:
             values[:, 1:] = np.where((latest >= 0) & (days <= CROSS_LOOKBACK_DAYS), days, np.nan)
             out[name] = values if np.ndim(series[fast]) > 1 else values[0]
     return out
+
+
+def _tie_snapped(fast: Floats, slow: Floats) -> Floats:
+    """``fast − slow`` with rounding noise (within 1e-9 of the lines' level) as an exact tie. TA-Lib's
+    moving averages are running sums whose last bits depend on where the series starts, so two lines
+    that are equal (the slow stochastic's %K and %D both at 100 for a week) differ by ±1e-14 one way
+    from one start and the other way from another: a cross would appear or not depending on how much
+    history was loaded (the backtest's warm-up check found it)."""
+    diff = np.asarray(fast - slow, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        level = np.maximum(np.abs(fast), np.abs(slow))
+        return np.where(np.abs(diff) <= 1e-9 * level, 0.0, diff)
 
 
 def technical_series(

@@ -32,6 +32,11 @@ class BacktestCreate(BaseModel):
     min_match_score: float = Field(60.0, ge=0, le=100, allow_inf_nan=False)
     min_recommendation: Literal["strong_buy", "buy", "neutral"] = "buy"
     lang: Literal["ja", "en"] = Field("ja", description="the language of the exit reasons")
+    check_lookahead: bool = Field(
+        False,
+        description="also rerun the backtest on data cut at several sessions and started later; the "
+        "result's lookahead part lists every signal, decision or trade that differs (none: no look-ahead)",
+    )
 
     @field_validator("to")
     @classmethod
@@ -63,6 +68,7 @@ class BacktestCreate(BaseModel):
             sizing=self.sizing,
             min_match_score=self.min_match_score,
             min_recommendation=self.min_recommendation,
+            check_lookahead=self.check_lookahead,
         )
 
 

@@ -34,6 +34,7 @@ from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope, utcnow
 from kabu_trade.core.errors import InvalidInput, NotFound
 from kabu_trade.engine.backtest import (
+    CostModel,
     Decisions,
     EngineInputError,
     Market,
@@ -44,7 +45,7 @@ from kabu_trade.engine.backtest import (
     summarize,
 )
 from kabu_trade.engine.decisions import Judgement, PolicyDecisions, PolicyTerms, decide, judge_panel
-from kabu_trade.engine.panel import bars_from_long, build_panel
+from kabu_trade.engine.panel import Bars, Panel, bars_from_long, build_panel
 from kabu_trade.evaluations.rule_text import rule_text
 from kabu_trade.market.models import DailyBar
 from kabu_trade.policies import service as policies
@@ -84,6 +85,7 @@ class BacktestParams:
     sizing: str = "equal"
     min_match_score: float = 60.0
     min_recommendation: str = "buy"
+    check_lookahead: bool = False  # rerun it cut at several sessions and started later (lookahead.py)
 
     def check(self) -> None:
         if self.start > self.end:
@@ -119,6 +121,8 @@ class BacktestParams:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["start"], data["end"] = self.start.isoformat(), self.end.isoformat()
+        if not self.check_lookahead:  # absent unless asked: runs stored before the option keep their hash
+            del data["check_lookahead"]
         return data
 
     def digest(self) -> str:
@@ -143,38 +147,29 @@ def run_backtest(
     lang: str = "ja",
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """The whole backtest, JSON-ready (module docstring)."""
-    params.check()
-    policy = policy_for(session, user_id, params.policy_id, params.version)
-    costs = cost_model(params.cost, params.slippage_bps)
-    portfolio = params.portfolio()
-    report = progress or (lambda _fraction, _message: None)
+    """The whole backtest, JSON-ready (module docstring); with ``check_lookahead``, its
+    ``lookahead`` part says whether reruns on cut data decided the same (``lookahead.py``)."""
+    run = resolve_run(session, user_id, params, lang)
+    whole = progress or (lambda _fraction, _message: None)
+    share = 0.15 if params.check_lookahead else 1.0  # the check is ~8 backtests' work
 
-    calendar = _sessions(session, params.start, params.end)
-    first = int(np.searchsorted(calendar, np.datetime64(params.start, "D")))
-    if first >= len(calendar):
-        raise _no_data(params.start, params.end)
-    rules = list(policy.get("rules") or [])
-    terms = PolicyTerms.of_policy(
-        policy,
-        rule_texts=tuple(rule_text(rule, lang) for rule in rules),
-        min_match_score=params.min_match_score,
-        min_recommendation=params.min_recommendation,
-    )
-    judge = PolicyJudge(policy)
+    def report(fraction: float, message: str) -> None:
+        whole(share * fraction, message)
+
+    policy, terms, calendar, first = run.policy, run.terms, run.calendar, run.first
     codes = market_data.stock_codes(session)
-    parts: list[_Chunk] = []
+    parts: list[Chunk] = []
     for i in range(0, len(codes), CHUNK_STOCKS):
         chunk = codes[i : i + CHUNK_STOCKS]
         report(i / max(1, len(codes)), f"stocks {i + 1}–{i + len(chunk)} of {len(codes)}")
-        part = _chunk(session, chunk, calendar, first, judge, terms)
+        part = _chunk(session, chunk, calendar, first, run.judge, terms)
         if part is not None:
             parts.append(part)
     if not parts:
         raise _no_data(params.start, params.end)
     report(1.0, "simulating")
-    market, decided = _combine(parts, calendar[first:], terms)
-    result = simulate(market, decided.decisions, portfolio, decided.exits, costs)
+    market, decided = combine(parts, calendar[first:], terms)
+    result = simulate(market, decided.decisions, run.portfolio, decided.exits, run.costs)
     benchmark = equal_weight_benchmark(market)
     summary = summarize(result, benchmark)
     summary["benchmark_return_pct"] = float((benchmark[-1] / benchmark[0] - 1) * 100)
@@ -182,6 +177,13 @@ def run_backtest(
     trades = result.trades.copy()
     trades["reason_text"] = [decided.reason(row, lang) for row in trades.to_dict("records")]
     months = monthly_returns(result.dates, result.equity, result.initial_cash)
+    lookahead: dict[str, Any] = {"checked": False, "cuts": [], "differences": []}
+    if params.check_lookahead:
+        from kabu_trade.backtests.lookahead import check_lookahead  # it builds on this module
+
+        lookahead = check_lookahead(
+            session, user_id, params, progress=lambda f, m: whole(share + (1 - share) * f, m)
+        )
     return {
         "params": params.to_json(),
         "policy": {"id": policy["policy_id"], "version": policy["version"], "name": policy.get("name")},
@@ -203,7 +205,46 @@ def run_backtest(
         "monthly_returns": [
             {"month": str(month), "return_pct": float(value)} for month, value in months.items()
         ],
+        "lookahead": lookahead,
     }
+
+
+@dataclass(frozen=True)
+class ResolvedRun:
+    """A checked request resolved: the policy, its terms and judge, the sessions to load."""
+
+    policy: dict[str, Any]
+    terms: PolicyTerms
+    judge: PolicyJudge
+    costs: CostModel
+    portfolio: PortfolioRules
+    calendar: np.ndarray  # from the warm-up's first session to the period's last
+    first: int  # the period's first session in ``calendar``
+
+
+def resolve_run(session: Session, user_id: int, params: BacktestParams, lang: str) -> ResolvedRun:
+    params.check()
+    policy = policy_for(session, user_id, params.policy_id, params.version)
+    calendar = sessions_between(session, params.start, params.end)
+    first = int(np.searchsorted(calendar, np.datetime64(params.start, "D")))
+    if first >= len(calendar):
+        raise _no_data(params.start, params.end)
+    rules = list(policy.get("rules") or [])
+    terms = PolicyTerms.of_policy(
+        policy,
+        rule_texts=tuple(rule_text(rule, lang) for rule in rules),
+        min_match_score=params.min_match_score,
+        min_recommendation=params.min_recommendation,
+    )
+    return ResolvedRun(
+        policy,
+        terms,
+        PolicyJudge(policy),
+        cost_model(params.cost, params.slippage_bps),
+        params.portfolio(),
+        calendar,
+        first,
+    )
 
 
 def equal_weight_benchmark(market: Market) -> np.ndarray:
@@ -303,7 +344,7 @@ def delete_owned(session: Session, user_id: int, backtest_id: int) -> None:
 # --- loading and chunks ---------------------------------------------------------------------------
 
 
-def _sessions(session: Session, start: date, end: date) -> np.ndarray:
+def sessions_between(session: Session, start: date, end: date) -> np.ndarray:
     """Market sessions from the warm-up's first one to ``end``."""
     warm = market_data.first_of_last_sessions(session, start - timedelta(days=1), WARM_UP_SESSIONS)
     query = select(DailyBar.date).distinct().where(DailyBar.date <= end).order_by(DailyBar.date)
@@ -314,7 +355,7 @@ def _sessions(session: Session, start: date, end: date) -> np.ndarray:
 
 
 @dataclass
-class _Chunk:
+class Chunk:
     symbols: tuple[str, ...]
     open: np.ndarray
     high: np.ndarray
@@ -332,7 +373,18 @@ def _chunk(
     first: int,
     judge: PolicyJudge,
     terms: PolicyTerms,
-) -> _Chunk | None:
+) -> Chunk | None:
+    built = chunk_panel(session, codes, calendar)
+    if built is None:
+        return None
+    panel_bars, panel = built
+    judgement = judge_panel(panel, judge)
+    return compact(panel_bars, judgement, decide(panel, judgement, terms).decisions, first)
+
+
+def chunk_panel(session: Session, codes: Sequence[str], calendar: np.ndarray) -> tuple[Bars, Panel] | None:
+    """The bars and the panel of ``codes`` over ``calendar``, from the data stored up to its last
+    session (bars, splits and disclosures after it are not read: the look-ahead check relies on it)."""
     start, end = pd.Timestamp(calendar[0]).date(), pd.Timestamp(calendar[-1]).date()
     bars = market_data.bars_of(session, codes, start, end)
     if bars.empty:
@@ -348,14 +400,16 @@ def _chunk(
     earlier = splits.rename(columns={"adj_factor": "factor"})
     earlier = earlier[pd.to_datetime(earlier["date"]) < pd.Timestamp(calendar[0])]
     source = AnalysisMetrics(market_data.disclosures_of(session, codes, end), earlier_splits=earlier)
-    panel = build_panel(panel_bars, source)
-    judgement = judge_panel(panel, judge)
-    decided = decide(panel, judgement, terms).decisions
+    return panel_bars, build_panel(panel_bars, source)
+
+
+def compact(panel_bars: Bars, judgement: Judgement, decided: Decisions, first: int) -> Chunk | None:
+    """What the simulation and the exit reasons keep of a chunk, from the period's first session."""
     cut = slice(first, None)
     if not np.isfinite(panel_bars.close[cut]).any():
         return None
     sliced = Judgement(*(getattr(judgement, f)[cut] for f in judgement.__dataclass_fields__))
-    return _Chunk(
+    return Chunk(
         panel_bars.symbols,
         panel_bars.open[cut],
         panel_bars.high[cut],
@@ -373,8 +427,8 @@ def _chunk(
     )
 
 
-def _combine(parts: list[_Chunk], dates: np.ndarray, terms: PolicyTerms) -> tuple[Market, PolicyDecisions]:
-    def stack(get: Callable[[_Chunk], Any]) -> Any:
+def combine(parts: list[Chunk], dates: np.ndarray, terms: PolicyTerms) -> tuple[Market, PolicyDecisions]:
+    def stack(get: Callable[[Chunk], Any]) -> Any:
         return np.concatenate([get(p) for p in parts], axis=1)
 
     symbols = tuple(s for p in parts for s in p.symbols)
