@@ -96,6 +96,9 @@ export default defineConfig({
     apiServer(PORT, DATA_DIR, {}),
     apiServer(DATA_PORT, `${DATA_DIR}-data`, {
       KABU_JQUANTS_BASE_URL: `http://127.0.0.1:${REPLAY_PORT}/v2`,
+      // The replay has no /fins limit of its own: 600 a minute keeps the first sync long enough
+      // to watch (about half a minute) instead of J-Quants' 4-5 minutes at 60.
+      KABU_JQUANTS_FINS_PER_MINUTE: '600',
       KABU_HISTORY_START: HISTORY_START,
     }),
     {
