@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import { usePageTitle } from '@/lib/usePageTitle'
 import { DataStatusCard } from './DataStatusCard'
+import { GradingCard } from './GradingCard'
 import { LatestEvaluations } from './LatestEvaluations'
 import { MarketOverviewCard } from './MarketOverviewCard'
 import { WatchlistsSection } from './WatchlistsSection'
@@ -21,6 +22,7 @@ export function DashboardPage() {
           <MarketOverviewCard />
           <DataStatusCard />
           <LatestEvaluations />
+          <GradingCard />
         </aside>
       </div>
     </div>

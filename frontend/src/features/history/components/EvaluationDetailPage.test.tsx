@@ -57,7 +57,8 @@ describe('EvaluationDetailPage', () => {
     const points = within(screen.getByRole('heading', { name: '見極めポイント' }).parentElement!).getAllByRole('listitem')
     expect(points).toHaveLength(evaluation.key_points.length)
     expect(screen.getByRole('heading', { name: /買いシグナル/ })).toBeInTheDocument()
-    const rules = within(screen.getByRole('table')).getAllByRole('row').slice(1)
+    // The rules' table (the grades card has one of its own above it).
+    const rules = within(screen.getAllByRole('table').at(-1)!).getAllByRole('row').slice(1)
     expect(rules).toHaveLength(evaluation.rules.length)
     expect(screen.getByRole('link', { name: '銘柄ページを開く' })).toHaveAttribute('href', '/stocks/5512?policy=1') // the evaluation's policy kept
     expect(screen.getByRole('link', { name: 'この銘柄の履歴' })).toHaveAttribute('href', '/history?code=5512')

@@ -3,6 +3,7 @@ import { Card } from '@/components/Card'
 import { EmptyState } from '@/components/EmptyState'
 import { ErrorMessage } from '@/components/ErrorMessage'
 import { EvaluationReasons, EvaluationScores } from '@/components/evaluation'
+import { GradesTable, useGradingT } from '@/components/grading'
 import { RecommendationBadge } from '@/components/RecommendationBadge'
 import { Skeleton } from '@/components/Skeleton'
 import { isApiError } from '@/lib/api/errors'
@@ -30,6 +31,7 @@ function EvaluationDetail({ evaluationId }: { evaluationId: number | null }) {
   const evaluation = useEvaluation(evaluationId, i18n.language)
   const vocabulary = useVocabulary()
   const triggerLabel = useTriggerLabel()
+  const grading = useGradingT().t
   const data = evaluation.data
   const name = data ? stockName({ name: data.stock_name, name_en: data.stock_name_en }, fmt.lang) : ''
   usePageTitle(data ? `${data.stock_code} ${name} · ${fmt.date(data.as_of)}` : t('detail.title'))
@@ -128,6 +130,12 @@ function EvaluationDetail({ evaluationId }: { evaluationId: number | null }) {
           <EvaluationScores evaluation={data} />
         </Card>
       </div>
+
+      {data.grades && data.grades.length > 0 ? (
+        <Card title={grading('grades.title')} id="his-grades">
+          <GradesTable grades={data.grades} />
+        </Card>
+      ) : null}
 
       <Card>
         <EvaluationReasons evaluation={data} headingLevel={2} />

@@ -2,6 +2,7 @@ import { Link, useSearchParams } from 'react-router'
 import { Card } from '@/components/Card'
 import { EmptyState } from '@/components/EmptyState'
 import { ErrorMessage } from '@/components/ErrorMessage'
+import { GradingSummary, useGradingT } from '@/components/grading'
 import { Skeleton } from '@/components/Skeleton'
 import { usePolicies } from '@/lib/api/policies'
 import { useFormat } from '@/lib/format'
@@ -26,6 +27,7 @@ export function HistoryPage() {
   const query = queryFrom(filters)
   const evaluations = useEvaluations(query)
   const policies = usePolicies()
+  const grading = useGradingT().t
   usePageTitle(t('title'))
 
   const change = (next: Filters) => setParams(paramsFrom(next))
@@ -120,6 +122,11 @@ export function HistoryPage() {
             </button>
           </nav>
         ) : null}
+      </Card>
+
+      <Card title={grading('title')} id="grading">
+        <p className="muted">{grading('lead')}</p>
+        <GradingSummary />
       </Card>
     </div>
   )

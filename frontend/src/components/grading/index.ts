@@ -1,0 +1,3 @@
+export { GradesTable } from './GradesTable'
+export { GradingSummary } from './GradingSummary'
+export { useGradingT } from './i18n'
