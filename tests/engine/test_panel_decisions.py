@@ -202,3 +202,19 @@ def test_fundamentals_in_the_panel_are_the_single_stock_metrics_known_the_day_be
         for name, value in single.items():
             expected = np.nan if value is None else value
             assert panel[name][row, column] == pytest.approx(expected, nan_ok=True, rel=1e-12), (name, day)
+
+
+def test_the_judges_block_size_changes_no_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory is bounded by judging a block of rows at a time (decisions.JUDGE_ROWS): every verdict
+    is the same whether the panel is judged in one block or in many small ones."""
+    from kabu_trade.engine import decisions
+
+    panel = _panel()
+    policy = PRESETS["momentum"].create("en").model_dump(mode="json")
+    monkeypatch.setattr(decisions, "JUDGE_ROWS", 1 << 22)
+    whole = judge_panel(panel, PolicyJudge(policy))
+    monkeypatch.setattr(decisions, "JUDGE_ROWS", 500)
+    blocks = judge_panel(panel, PolicyJudge(policy))
+    for name in whole.__dataclass_fields__:
+        np.testing.assert_array_equal(getattr(blocks, name), getattr(whole, name), err_msg=name)
+    assert (whole.recommendation != 0).any() and whole.qualified.any()

@@ -52,7 +52,7 @@ from kabu_trade.policies import service as policies
 from kabu_trade.policies.panel_judge import PolicyJudge
 
 WARM_UP_SESSIONS = 260  # the longest lookback (52 weeks = 250 sessions) and a margin
-CHUNK_STOCKS = 200
+CHUNK_STOCKS = 100  # one chunk's panel and judge stay near 200 MB at 5 years (bench backtest_e2e)
 BENCHMARK_NAME = "equal-weight universe"
 SIZINGS = {"equal": "equal_weight", "risk": "risk"}
 RECOMMENDATIONS = ("strong_buy", "buy", "neutral")

@@ -36,8 +36,11 @@ class PolicyJudge:
             known = np.logical_and.reduce([~np.isnan(_column(rows, m)) for m in _read(rule)])
             failed = np.where(known & ~passed, index, failed)
         buy, _, _, recommendation = weighted_frame_scores(score_frame(rows), self.weights)
-        rank = np.vectorize(RECOMMENDATION_RANK.__getitem__, otypes=[np.int64])(recommendation)
-        return Verdicts(match, qualified, failed, rank.astype(np.int64), buy)
+        # One comparison per name, not a Python call per row (np.vectorize cost 0.3 s at 600k rows).
+        rank = np.zeros(len(recommendation), dtype=np.int64)
+        for name, value in RECOMMENDATION_RANK.items():
+            rank[recommendation == name] = value
+        return Verdicts(match, qualified, failed, rank, buy)
 
 
 def _read(rule: Any) -> tuple[str, ...]:
