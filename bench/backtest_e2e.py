@@ -169,18 +169,22 @@ def main(argv: Sequence[str] = ()) -> None:
     ):
         figure(f"backtest end to end {size}: {label}", str(timings[name]))
     total = timings["total"]
+    at_scale = args.symbols >= 500 and args.years >= 5  # the goals are issue 11's, for that size
     verdict = {
-        name: "PASS" if value <= GOALS[name] else "OVER"
-        for name, value in (("simulate", timings["simulate"].median), ("total", total.median))
+        name: ("PASS" if value <= GOALS[name] else "OVER") if at_scale else "(a goal at 500 × 5 years)"
+        for name, value in (
+            ("simulate", timings["simulate"].median),
+            ("total", total.median),
+            ("rss_mb", run.peak_rss_mb),
+        )
     }
     figure(
         f"backtest end to end {size}: total",
         f"{total} · goals: simulate median {timings['simulate'].median:.2f} s ≤ 2 s {verdict['simulate']}, "
         f"total median {total.median:.2f} s ≤ 5 s {verdict['total']}",
     )
-    rss = "PASS" if run.peak_rss_mb <= GOALS["rss_mb"] else "OVER"
     figure(
         f"backtest end to end {size}: peak RSS of the process",
-        f"{run.peak_rss_mb:.0f} MB ≤ 400 MB {rss} ({outcome['trades']:,} trades, final equity "
+        f"{run.peak_rss_mb:.0f} MB ≤ 400 MB {verdict['rss_mb']} ({outcome['trades']:,} trades, final equity "
         f"{outcome['final_equity']:,.0f} yen; load when it started {load})",
     )
