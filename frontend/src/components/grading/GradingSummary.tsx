@@ -63,14 +63,25 @@ export function GradingSummary({ compact = false }: { compact?: boolean }) {
         </div>
       ) : (
         <div className={report.isPlaceholderData ? 'his-stale' : undefined} aria-busy={report.isFetching}>
-          <Figures report={report.data} compact={compact} />
+          <Figures
+            report={report.data}
+            compact={compact}
+            policyNames={new Map((policies.data?.items ?? []).map((p) => [p.id, p.name]))}
+          />
         </div>
       )}
     </div>
   )
 }
 
-function Figures({ report, compact }: { report: GradingReport; compact: boolean }) {
+interface FiguresProps {
+  report: GradingReport
+  compact: boolean
+  /** the user's policies by id: a group of another version or policy is named by them */
+  policyNames: Map<number, string>
+}
+
+function Figures({ report, compact, policyNames }: FiguresProps) {
   const { t } = useGradingT()
   const common = useTranslation().t
   const fmt = useFormat()
@@ -124,8 +135,12 @@ function Figures({ report, compact }: { report: GradingReport; compact: boolean 
                     >
                       <th scope="row">
                         {group.recommendation === null ? t('summary.all') : common(`recommendation.${group.recommendation}`)}
-                        {manyVersions && group.policy_version !== null ? (
-                          <span className="muted grd-sessions"> v{group.policy_version}</span>
+                        {manyVersions ? (
+                          <span className="muted grd-sessions">
+                            {group.policy_id === null
+                              ? t('summary.noPolicy')
+                              : `${policyNames.get(group.policy_id) ?? ''} v${group.policy_version ?? 1}`.trim()}
+                          </span>
                         ) : null}
                       </th>
                       <td className="num">{fmt.number(figures.graded)}</td>
