@@ -104,3 +104,28 @@ def test_trades_opened_up_to_the_cut_are_compared() -> None:
         ("opened", "1302", "2024-05-02", True, False),
     }
     assert all(d.kind == "trade" and d.cut == "2024-05-15" for d in found)
+
+
+def _decided(symbols: tuple[str, ...], close: np.ndarray, entry: np.ndarray) -> lookahead._Decided:
+    from kabu_trade.engine.backtest import Decisions
+    from kabu_trade.engine.decisions import Judgement
+
+    shape = close.shape
+    dates = np.arange(np.datetime64("2024-05-01"), np.datetime64("2024-05-01") + shape[0])
+    zeros = np.zeros(shape, dtype=np.int64)
+    judgement = Judgement(np.full(shape, 50.0), entry, zeros - 1, zeros, np.zeros(shape))
+    decisions = Decisions(entry=entry, exit=np.zeros(shape, dtype=np.int8), score=np.full(shape, 50.0))
+    return lookahead._Decided(Panel(dates, symbols, {"close": close}), judgement, decisions)
+
+
+def test_stocks_are_matched_by_code_and_a_stock_the_cut_run_lacks_has_no_bar_before_the_cut() -> None:
+    close = np.array([[100.0, np.nan], [101.0, np.nan], [102.0, 50.0], [103.0, 51.0]])
+    entry = np.zeros(close.shape, dtype=bool)
+    full = _decided(("1301", "1302"), close, entry)
+    # Cut after session 1: 1302 (listed on session 2) is not in the cut run's data.
+    rerun = _decided(("1301",), close[:2, :1], entry[:2, :1])
+    assert lookahead._compare(full, rerun, 0, 0, 0, 2, "cut", "2024-05-02", 1e-9) == []
+    # A cut run that misses a stock which did trade before the cut is a difference, named.
+    lacking = _decided(("1301",), close[:3, :1], entry[:3, :1])
+    found = lookahead._compare(full, lacking, 0, 0, 0, 3, "cut", "2024-05-03", 1e-9)
+    assert [(d.name, d.symbol, d.date) for d in found] == [("close", "1302", "2024-05-03")]

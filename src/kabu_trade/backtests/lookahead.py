@@ -195,9 +195,28 @@ def _compare(
 ) -> list[Difference]:
     """The full run's rows against the rerun's, whose first row is the full run's ``offset``, up
     to ``stop``: metrics from ``compare_from``, signals and decisions from ``decide_from``. Floats
-    within ``rtol`` (of the stock's largest value for the later start), the rest exactly."""
+    within ``rtol`` (of the stock's largest value for the later start), the rest exactly.
+
+    Stocks are matched by code: a rerun lacks the stocks without a bar in its data (listed after
+    the cut, gone before the later start), which must then have no bar and no entry in the full
+    run's compared rows either."""
     found: list[Difference] = []
-    dates, symbols = full.panel.dates, full.panel.symbols
+    dates, symbols = full.panel.dates, rerun.panel.symbols
+    at = {code: i for i, code in enumerate(full.panel.symbols)}
+    cols = np.array([at[code] for code in symbols], dtype=np.int64)
+    for code in sorted(set(at) - set(symbols)):
+        i = at[code]
+        for kind, name, values in (
+            ("metric", "close", np.isfinite(full.panel["close"][compare_from:stop, i])),
+            ("decision", "entry", full.decisions.entry[decide_from:stop, i]),
+        ):
+            if values.any():
+                row = int(np.flatnonzero(values)[0])
+                first = compare_from if kind == "metric" else decide_from
+                day = _day(dates[first + row])
+                found.append(
+                    Difference(check, cut, kind, name, day, code, _plain(True), None, int(values.sum()))
+                )
 
     def note(kind: str, name: str, a: np.ndarray, b: np.ndarray, differs: np.ndarray, row0: int) -> None:
         cells = np.argwhere(differs)
@@ -219,7 +238,7 @@ def _compare(
 
     names = sorted(set(full.panel.columns) | set(rerun.panel.columns))
     for name in names:
-        a = full.panel[name][compare_from:stop]
+        a = full.panel[name][compare_from:stop, cols]
         b = rerun.panel[name][compare_from - offset : stop - offset]
         note("metric", name, a, b, ~_close(a, b, rtol, check == "warm_up"), compare_from)
     r0 = decide_from - offset
@@ -228,7 +247,7 @@ def _compare(
         ("decision", VERDICTS, full.judgement, rerun.judgement),
     ):
         for name in names_:
-            a = getattr(left, name)[decide_from:stop]
+            a = getattr(left, name)[decide_from:stop, cols]
             b = getattr(right, name)[r0 : stop - offset]
             differs = ~_close(a, b, rtol, check == "warm_up") if a.dtype.kind == "f" else a != b
             note(kind, name, a, b, differs, decide_from)
