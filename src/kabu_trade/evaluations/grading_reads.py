@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from kabu_trade.core.cache import Cache, cached_json, market_generation
@@ -34,25 +34,35 @@ from kabu_trade.policies import service as policies
 _IN_CHUNK = 500
 
 
-def _level(levels: dict[str, Any], name: str) -> float:
-    value = levels.get(name)
-    return float(value) if isinstance(value, int | float) else float("nan")
+# What grading reads of an evaluation: a few columns and fields of its JSON, extracted by the
+# database — loading whole rows parses every evaluation's signals and metrics (seconds for thousands).
+_GRADED_FIELDS = (
+    Evaluation.id.label("id"),
+    Evaluation.stock_code.label("code"),
+    Evaluation.as_of.label("as_of"),
+    Evaluation.result[("levels", "entry_high")].as_float().label("entry_high"),
+    Evaluation.result[("levels", "target_price")].as_float().label("target"),
+    Evaluation.result[("levels", "stop_loss_price")].as_float().label("stop"),
+    Evaluation.inputs[("policy", "horizon")].as_string().label("horizon"),
+    Evaluation.policy_id.label("policy_id"),
+    Evaluation.policy_version.label("policy_version"),
+    Evaluation.recommendation.label("recommendation"),
+    Evaluation.match_score.label("match_score"),
+    Evaluation.buy_score.label("buy_score"),
+)
 
 
-def _evaluation_frame(rows: Sequence[Evaluation]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "id": [r.id for r in rows],
-            "code": [r.stock_code for r in rows],
-            "as_of": [r.as_of for r in rows],
-            "entry_high": [_level(r.result.get("levels") or {}, "entry_high") for r in rows],
-            "target": [_level(r.result.get("levels") or {}, "target_price") for r in rows],
-            "stop": [_level(r.result.get("levels") or {}, "stop_loss_price") for r in rows],
-            "policy_sessions": [
-                float(s) if (s := policy_sessions(r.inputs.get("policy"))) else float("nan") for r in rows
-            ],
-        }
-    )
+def _evaluation_frame(session: Session, query: Select[Any]) -> pd.DataFrame:
+    """The evaluations ``query`` selects, as grading reads them (levels NaN where absent)."""
+    found = session.execute(query.with_only_columns(*_GRADED_FIELDS)).all()
+    frame = pd.DataFrame(found, columns=[f.key for f in _GRADED_FIELDS])
+    for column in ("entry_high", "target", "stop"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    frame["policy_sessions"] = [
+        float(s) if (s := policy_sessions({"horizon": h} if h else None)) else float("nan")
+        for h in frame["horizon"]
+    ]
+    return frame
 
 
 def _bars(session: Session, codes: Sequence[str], start: date) -> pd.DataFrame:
@@ -82,10 +92,10 @@ def _universe_splits(session: Session, after: date) -> pd.DataFrame:
     return pd.DataFrame(session.execute(query).all(), columns=["code", "date", "factor"])
 
 
-def grade_rows(session: Session, rows: Sequence[Evaluation]) -> pd.DataFrame:
-    """Grades of ``rows`` (``grading.GRADE_COLUMNS``): the bars of their stocks read once, the
-    universe's closes only on the sessions where windows start or end."""
-    frame = _evaluation_frame(rows)
+def grade_rows(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
+    """Grades of the evaluations of ``frame`` (``_evaluation_frame``), ``grading.GRADE_COLUMNS``:
+    the bars of their stocks read once, the universe's closes only on the sessions where windows
+    start or end."""
     last_data = market.latest_bar_date(session)
     if frame.empty or last_data is None:
         return grade_frame(
@@ -137,6 +147,10 @@ def _grade(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _one(evaluation: Evaluation) -> Select[Any]:
+    return select(Evaluation).where(Evaluation.id == evaluation.id)
+
+
 def evaluation_grades(
     session: Session, cache: Cache, ttl: int, evaluation: Evaluation
 ) -> list[dict[str, Any]]:
@@ -144,7 +158,12 @@ def evaluation_grades(
     key = f"market:{market_generation(cache)}:grades:{evaluation.id}"
     return list(
         cached_json(
-            cache, key, ttl, lambda: grades_payload(grade_rows(session, [evaluation])).get(evaluation.id, [])
+            cache,
+            key,
+            ttl,
+            lambda: grades_payload(grade_rows(session, _evaluation_frame(session, _one(evaluation)))).get(
+                evaluation.id, []
+            ),
         )
     )
 
@@ -176,21 +195,10 @@ def grading_report(
     key = f"market:{market_generation(cache)}:grading:{scope}"
 
     def compute() -> dict[str, Any]:
-        rows = list(session.scalars(query))
-        grades = grade_rows(session, rows)
-        joined = grades.astype({"id": "int64"}).merge(
-            pd.DataFrame(
-                {
-                    "id": pd.Series([r.id for r in rows], dtype="int64"),
-                    "policy_id": [r.policy_id for r in rows],
-                    "policy_version": [r.policy_version for r in rows],
-                    "recommendation": [r.recommendation for r in rows],
-                    "match_score": [r.match_score for r in rows],
-                    "buy_score": [r.buy_score for r in rows],
-                }
-            ),
-            on="id",
-        )
+        frame = _evaluation_frame(session, query)
+        grades = grade_rows(session, frame)
+        described = ["id", "policy_id", "policy_version", "recommendation", "match_score", "buy_score"]
+        joined = grades.astype({"id": "int64"}).merge(frame[described].astype({"id": "int64"}), on="id")
         horizons = (horizon,) if horizon else HORIZON_LABELS
         return {
             "policy_id": policy_id,
