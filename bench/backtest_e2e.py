@@ -73,6 +73,7 @@ def run_once(symbols: int, sessions: int, chunk: int) -> tuple[dict[str, float],
     seconds = {"panel": 0.0, "decide": 0.0, "simulate": 0.0}
     parts = []
     calendar = None
+    cpu = 0.0
     for offset in range(0, symbols, chunk):
         blocks = [
             _block(start, min(BLOCK, symbols - start), sessions)
@@ -82,7 +83,7 @@ def run_once(symbols: int, sessions: int, chunk: int) -> tuple[dict[str, float],
         del blocks
         if calendar is None:
             calendar = np.array(sorted(set(bars["date"])), dtype="datetime64[D]")
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         panel_bars = bars_from_long(bars, sessions=calendar)
         panel = build_panel(panel_bars, AnalysisMetrics(disclosures))
         decided_at = time.perf_counter()
@@ -90,13 +91,14 @@ def run_once(symbols: int, sessions: int, chunk: int) -> tuple[dict[str, float],
         decisions = decide(panel, judgement, terms).decisions
         part = service.compact(panel_bars, judgement, decisions, 0)
         done = time.perf_counter()
+        cpu += time.process_time() - cpu_started
         seconds["panel"] += decided_at - started
         seconds["decide"] += done - decided_at
         if part is not None:
             parts.append(part)
         del bars, disclosures, panel, panel_bars, judgement, decisions
     assert calendar is not None
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     market, decided = service.combine(parts, calendar, terms)
     result = simulate(
         market,
@@ -106,6 +108,7 @@ def run_once(symbols: int, sessions: int, chunk: int) -> tuple[dict[str, float],
         preset("sbi_standard"),
     )
     seconds["simulate"] = time.perf_counter() - started
+    seconds["cpu"] = cpu + time.process_time() - cpu_started
     seconds["total"] = seconds["panel"] + seconds["decide"] + seconds["simulate"]
     outcome = {"trades": len(result.trades), "final_equity": result.final_equity}
     return seconds, outcome
@@ -181,7 +184,8 @@ def main(argv: Sequence[str] = ()) -> None:
     figure(
         f"backtest end to end {size}: total",
         f"{total} · goals: simulate median {timings['simulate'].median:.2f} s ≤ 2 s {verdict['simulate']}, "
-        f"total median {total.median:.2f} s ≤ 5 s {verdict['total']}",
+        f"total median {total.median:.2f} s ≤ 5 s {verdict['total']}; the process's own CPU time "
+        f"{timings['cpu']} (on a loaded machine the wall clock waits for the CPU)",
     )
     figure(
         f"backtest end to end {size}: peak RSS of the process",
