@@ -334,7 +334,7 @@ def _run_sync(
 
         result = run_in_foreground(context, SYNC, params, progress=update)
     table = Table(title=f"Sync {result['source']} #{result['run_id']}: {result['status']}", show_header=False)
-    nothing_new = not (result["stocks"] or result["bars"] or result["fundamentals"])
+    nothing_new = not (result["stocks"] or result["bars"] or result["fundamentals"] or result["index_bars"])
     bars_file = csv_files.get("csv_bars")
     if bars_file:
         from kabu_trade.market.providers.csv_files import file_period
@@ -347,6 +347,7 @@ def _run_sync(
         ("stocks", result["stocks"]),
         ("daily bars", result["bars"]),
         ("disclosures", result["fundamentals"]),
+        ("index bars", result["index_bars"]),
         ("metrics recomputed", result["metrics"] if result["ran"] else "no (nothing new)"),
         ("watchlist evaluations", result["watchlist_evaluations"]),
         ("steps", f"{result['steps_done']}/{result['steps_total']}"),

@@ -17,6 +17,7 @@ TABLES = {
     "refresh_tokens",
     "stocks",
     "daily_bars",
+    "index_bars",
     "fundamentals",
     "sync_runs",
     "job_locks",
@@ -57,6 +58,7 @@ def test_migrations_match_the_models(backend: str, context_factory: ContextFacto
 def test_every_user_owned_table_has_an_owner_column() -> None:
     # Tables a user owns carry their owner; market data is shared on purpose.
     shared = {"stocks", "daily_bars", "fundamentals", "job_locks", "setup_tokens", "users", "stock_metrics"}
+    shared |= {"index_bars"}  # market data too
     # watchlist items belong to their watchlist, which has the owner
     shared |= {"watchlist_items"}
     # the install's one row of data source settings, kept by administrators (updated_by says who)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pandas as pd
 import pytest
@@ -10,7 +12,8 @@ from kabu_trade.core.cache import bump_market_generation
 from kabu_trade.core.context import AppContext
 from kabu_trade.core.db import session_scope
 from kabu_trade.market import repository
-from kabu_trade.market.models import DailyBar
+from kabu_trade.market.models import DailyBar, IndexBar
+from kabu_trade.market.providers.base import DEMO_INDEX, TOPIX
 from tests.conftest import DEMO_END
 
 
@@ -40,8 +43,19 @@ async def test_the_overview_counts_advancers_and_decliners_and_ranks_sectors(
     assert body["decliners"] == int((expected["change"] < -1e-9).sum())
     assert body["advancers"] + body["decliners"] + body["unchanged"] == body["stocks"]
     assert body["average_change_pct"] == pytest.approx(expected["change_pct"].mean(), abs=1e-3)
-    # No index is stored: the benchmark is the equal-weight universe average, named as such.
-    assert body["benchmark"] == {"kind": "equal_weight_universe", "change_pct": body["average_change_pct"]}
+    # The demo stores its own index: the benchmark is that index, named as the demo's.
+    with session_scope(context.sessions) as session:
+        closes = repository.index_closes(session, DEMO_INDEX, end=DEMO_END)
+    close, previous = closes.iloc[-1], closes.iloc[-2]
+    assert closes.index[-1] == DEMO_END
+    assert body["benchmark"] == {
+        "kind": "index",
+        "code": DEMO_INDEX,
+        "name": "TOPIX (demo)",
+        "close": close,
+        "change": pytest.approx(close - previous, abs=1e-4),
+        "change_pct": pytest.approx((close - previous) / previous * 100, abs=1e-4),
+    }
     sectors = body["sectors"]
     moves = [s["average_change_pct"] for s in sectors]
     assert moves == sorted(moves, reverse=True)
@@ -83,3 +97,66 @@ async def test_the_overview_is_cached_until_the_generation_moves(
     )
     assert again.status_code == 304
     assert (await client.get("/api/v1/market/overview")).status_code == 401
+
+
+async def _overview(client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext) -> dict:
+    bump_market_generation(context.cache)
+    response = await client.get("/api/v1/market/overview", headers=auth_headers)
+    assert response.status_code == 200
+    body: dict = response.json()
+    return body
+
+
+async def test_without_an_index_on_the_latest_session_the_benchmark_is_the_equal_weight_universe(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
+) -> None:
+    with session_scope(context.sessions) as session:
+        saved = [(b.code, b.date, b.open, b.high, b.low, b.close, b.source) for b in session.query(IndexBar)]
+        latest = session.get(IndexBar, (DEMO_INDEX, DEMO_END))
+        assert latest is not None
+        session.delete(latest)
+    try:
+        # An index a session behind the stocks would compare different days: not used.
+        body = await _overview(client, auth_headers, context)
+        assert body["benchmark"] == {
+            "kind": "equal_weight_universe",
+            "change_pct": body["average_change_pct"],
+            **dict.fromkeys(("code", "name", "close", "change")),
+        }
+        with session_scope(context.sessions) as session:
+            session.query(IndexBar).delete()
+        body = await _overview(client, auth_headers, context)
+        assert body["benchmark"]["kind"] == "equal_weight_universe"
+    finally:
+        with session_scope(context.sessions) as session:
+            session.query(IndexBar).delete()
+            session.add_all(
+                IndexBar(code=c, date=d, open=o, high=h, low=lo, close=cl, source=src)
+                for c, d, o, h, lo, cl, src in saved
+            )
+        bump_market_generation(context.cache)
+
+
+async def test_topix_is_preferred_to_any_other_stored_index(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], context: AppContext
+) -> None:
+    previous_day = DEMO_END - timedelta(days=3)  # 2024-12-27, the session before DEMO_END
+    with session_scope(context.sessions) as session:
+        for day, close in ((previous_day, 2500.0), (DEMO_END, 2525.0)):
+            session.add(
+                IndexBar(code=TOPIX, date=day, open=None, high=None, low=None, close=close, source="demo")
+            )
+    try:
+        body = await _overview(client, auth_headers, context)
+        assert body["benchmark"] == {
+            "kind": "index",
+            "code": "TOPIX",
+            "name": "TOPIX",
+            "close": 2525.0,
+            "change": 25.0,
+            "change_pct": 1.0,
+        }
+    finally:
+        with session_scope(context.sessions) as session:
+            session.query(IndexBar).filter(IndexBar.code == TOPIX).delete()
+        bump_market_generation(context.cache)

@@ -13,8 +13,8 @@ from kabu_trade.core.errors import Conflict, SourceError
 from kabu_trade.core.locks import LeaseLock
 from kabu_trade.market import repository
 from kabu_trade.market.calendar import sessions_between
-from kabu_trade.market.models import DailyBar, Fundamental, Stock, SyncRun
-from kabu_trade.market.providers.base import FUNDAMENTAL_COLUMNS, MarketDataProvider
+from kabu_trade.market.models import DailyBar, Fundamental, IndexBar, Stock, SyncRun
+from kabu_trade.market.providers.base import DEMO_INDEX, FUNDAMENTAL_COLUMNS, MarketDataProvider
 from kabu_trade.market.providers.demo import DemoProvider
 from kabu_trade.market.sync import SYNC_LOCK, MarketSync
 
@@ -157,6 +157,61 @@ def test_fundamentals_are_point_in_time_and_incremental(context_factory: Context
     assert report.fundamentals > 0
     with session_scope(context.sessions) as session:
         assert session.scalar(sa.select(sa.func.max(Fundamental.disclosed_date))) <= END  # type: ignore[operator]
+
+
+def _index(context: AppContext) -> pd.DataFrame:
+    with session_scope(context.sessions) as session:
+        rows = session.scalars(sa.select(IndexBar).order_by(IndexBar.code, IndexBar.date)).all()
+        return pd.DataFrame([(r.code, r.date, r.open, r.high, r.low, r.close, r.source) for r in rows])
+
+
+def test_the_index_is_synced_incrementally_and_a_rerun_writes_nothing(
+    backend: str, context_factory: ContextFactory
+) -> None:
+    context = context_factory(backend)
+    first = MarketSync(context, _demo()).run(until=MIDDLE)
+    assert first.index_bars == len(sessions_between(START, MIDDLE))
+    second = MarketSync(context, _demo()).run(until=END)
+    assert second.index_bars == len(sessions_between(MIDDLE + timedelta(days=1), END))
+    again = MarketSync(context, _demo()).run(until=END)
+    assert again.index_bars == 0 and not again.changed  # a no-op sync stays a no-op
+    stored = _index(context)
+    assert set(stored[0]) == {DEMO_INDEX} and set(stored[6]) == {"demo"}
+    assert list(stored[1]) == sessions_between(START, END)
+    # In two steps or one, the same series (the demo index only appends).
+    one_shot = context_factory(backend)
+    MarketSync(one_shot, _demo()).run(until=END)
+    pd.testing.assert_frame_equal(stored, _index(one_shot))
+    with session_scope(context.sessions) as session:
+        closes = repository.index_closes(session, DEMO_INDEX, MIDDLE, END)
+        assert repository.index_closes(session, "TOPIX").empty
+    assert list(closes.index) == sessions_between(MIDDLE, END)
+    assert closes.to_list() == stored[stored[1] >= MIDDLE][5].to_list()
+
+
+def test_a_changed_index_bar_is_rewritten_and_counted(context_factory: ContextFactory) -> None:
+    context = context_factory("sqlite")
+    MarketSync(context, _demo()).run(until=END)
+    with session_scope(context.sessions) as session:
+        bar = session.get(IndexBar, (DEMO_INDEX, END))
+        assert bar is not None
+        bar.close = 1.0
+        session.execute(sa.delete(IndexBar).where(IndexBar.date > MIDDLE, IndexBar.date < END))
+    # The sync continues after the last stored bar: the hole before it stays (bars behave alike),
+    # and an upsert of the range rewrites what differs.
+    assert MarketSync(context, _demo()).run(until=END).index_bars == 0
+    with session_scope(context.sessions) as session:
+        written = repository.upsert_index_bars(session, _demo().fetch_index_bars(MIDDLE, END), "demo")
+    assert written == len(sessions_between(MIDDLE + timedelta(days=1), END))
+
+
+def test_removing_the_demo_data_removes_its_index(context_factory: ContextFactory) -> None:
+    context = context_factory("sqlite")
+    MarketSync(context, _demo()).run(until=MIDDLE)
+    assert not _index(context).empty
+    report = MarketSync(context, RealLookingProvider(_demo(10))).run(until=MIDDLE, purge_other=True)
+    assert report.index_bars == 0  # a CSV source has no index
+    assert _index(context).empty
 
 
 def test_bulk_writes_are_set_based(backend: str, context_factory: ContextFactory) -> None:

@@ -20,7 +20,14 @@ from kabu_trade.market.providers.csv_files import CsvProvider
 from kabu_trade.market.providers.yfinance_source import YFinanceProvider
 from kabu_trade.market.sync import MarketSync
 from tests.market.providers.test_csv_files import FIXTURES
-from tests.market.providers.test_jquants import BARS, FakeClock, fixture, make_provider, serve_bars
+from tests.market.providers.test_jquants import (
+    BARS,
+    FakeClock,
+    fixture,
+    make_provider,
+    serve_bars,
+    serve_topix,
+)
 from tests.market.providers.test_yfinance_source import AFTER_JANUARY, AFTER_SPLIT, URL, load
 
 ContextFactory = Callable[..., AppContext]
@@ -60,11 +67,20 @@ def test_jquants_sync_walks_dates_and_stores_the_listing(
         serve_bars(api)
         # No disclosures on any day the sync asks about (it reaches a year before the first price).
         api.get(BARS.replace("equities/bars/daily", "fins/summary"), json={"data": []})
+        serve_topix(api, first=date(2024, 3, 27), last=date(2024, 3, 28))
         report = MarketSync(context, make_provider(clock)).run(until=date(2024, 3, 28))
+        topix_calls = [c for c in api.calls if "/indices/" in c.request.url]
+        again = MarketSync(context, make_provider(clock)).run(until=date(2024, 3, 28))
     assert report.status == "succeeded", report.error
     stocks = _stocks(context)
     assert stocks and all(s.source == "jquants" for s in stocks.values())
     assert report.bars == _bar_count(context) > 0
+    # TOPIX: one range (two pages), cut to the sessions synced, as the overview's benchmark.
+    assert len(topix_calls) == 2 and report.index_bars == 2
+    with session_scope(context.sessions) as session:
+        topix = repository.index_closes(session, "TOPIX")
+    assert topix.to_dict() == {date(2024, 3, 27): 2814.86, date(2024, 3, 28): 2776.59}
+    assert not again.changed and again.index_bars == 0
 
 
 def test_csv_sync_imports_every_row_of_the_file_before_the_history_start(

@@ -1,4 +1,5 @@
-"""Market data tables: stocks, daily bars, point-in-time fundamentals, sync runs and the sync lock.
+"""Market data tables: stocks, daily bars, market index bars, point-in-time fundamentals, sync
+runs and the sync lock.
 
 Market data is shared by all users; what a user owns (policies, watchlists, evaluations) carries
 its owner's id in its own table.
@@ -77,6 +78,22 @@ class DailyBar(Base):
             sqlite_where=text("adj_factor <> 1.0"),
         ),
     )
+
+
+class IndexBar(Base):
+    """One session of a market index, in index points: TOPIX from J-Quants, or the demo universe's
+    own index. ``source`` is the provider that wrote it, so removing a source's data (demo ↔ real)
+    removes its index too."""
+
+    __tablename__ = "index_bars"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    date: Mapped[date] = mapped_column(Date, primary_key=True)
+    open: Mapped[float | None] = mapped_column(Float)
+    high: Mapped[float | None] = mapped_column(Float)
+    low: Mapped[float | None] = mapped_column(Float)
+    close: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(20), index=True)
 
 
 class Fundamental(Base):

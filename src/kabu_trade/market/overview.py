@@ -4,22 +4,27 @@ Computed over the stocks that traded on the latest session in the data, each aga
 previous close (on the latest bar's share basis, as the stock page computes it). A stock without
 a bar on that session (suspended, delisted) is left out rather than counted as unchanged.
 
-The benchmark: no source we store bars from gives an index today (J-Quants publishes TOPIX at
-``/indices/bars/daily/topix``, but the sync does not fetch it), so the benchmark is the
-equal-weight average change of the universe, named as such (``equal_weight_universe``) — never
-presented as TOPIX.
+The benchmark: the stored market index (``index_bars``) when it has a bar on the latest session
+and one before it — TOPIX from J-Quants, the demo's own fictional index named as such — else the
+equal-weight average change of the universe, named as such (``equal_weight_universe``): CSV and
+yfinance give no index, and an index a session behind the stocks would compare different days.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from kabu_trade.market import repository
+from kabu_trade.market.providers.base import DEMO_INDEX, INDEX_NAMES, TOPIX
 
 EQUAL_WEIGHT_UNIVERSE = "equal_weight_universe"
+INDEX = "index"
+# The index a benchmark is taken from, first found first: real data never holds the demo's.
+BENCHMARK_INDEXES = (TOPIX, DEMO_INDEX)
 
 
 def market_overview(session: Session) -> dict[str, Any]:
@@ -41,9 +46,30 @@ def market_overview(session: Session) -> dict[str, Any]:
         "unchanged": int((day["change"] == 0).sum()),
         "average_change_pct": average,
         "sectors": sector_moves(day),
-        "benchmark": {"kind": EQUAL_WEIGHT_UNIVERSE, "change_pct": average},
+        "benchmark": index_benchmark(session, as_of)
+        or {"kind": EQUAL_WEIGHT_UNIVERSE, "change_pct": average},
         "demo": demo,
     }
+
+
+def index_benchmark(session: Session, as_of: date) -> dict[str, Any] | None:
+    """The first of ``BENCHMARK_INDEXES`` with a close on ``as_of`` and one before it: its close
+    and change (points, percent, rounded as the stocks' are); None when none is stored for it."""
+    for code in BENCHMARK_INDEXES:
+        closes = repository.last_two_index_closes(session, code)
+        if len(closes) < 2 or closes[0][0] != as_of or closes[1][1] == 0:
+            continue
+        (_, close), (_, previous) = closes
+        change = round(close - previous, 4)
+        return {
+            "kind": INDEX,
+            "code": code,
+            "name": INDEX_NAMES.get(code, code),
+            "close": close,
+            "change": change,
+            "change_pct": round(change / previous * 100, 4),
+        }
+    return None
 
 
 def with_changes(closes: pd.DataFrame) -> pd.DataFrame:

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, aliased
 
 from kabu_trade.core.bulk import upsert_columns
 from kabu_trade.core.db import utcnow
-from kabu_trade.market.models import DailyBar, Fundamental, Stock
-from kabu_trade.market.providers.base import BAR_COLUMNS, FUNDAMENTAL_COLUMNS
+from kabu_trade.market.models import DailyBar, Fundamental, IndexBar, Stock
+from kabu_trade.market.providers.base import BAR_COLUMNS, FUNDAMENTAL_COLUMNS, INDEX_BAR_COLUMNS
 from kabu_trade.market.text import normalize_search, stock_search_text
 
 
@@ -205,6 +205,38 @@ def closes_on(session: Session, code: str, days: Sequence[date]) -> dict[date, f
     }
 
 
+def latest_index_date(session: Session, source: str) -> date | None:
+    """The last session of any index ``source`` wrote."""
+    return session.scalar(select(func.max(IndexBar.date)).where(IndexBar.source == source))
+
+
+def index_closes(
+    session: Session, code: str, start: date | None = None, end: date | None = None
+) -> pd.Series:
+    """The closes of index ``code`` (``providers.base.TOPIX`` …) in [start, end], indexed by date,
+    oldest first (float, index points); empty when the index is not stored. For a benchmark's
+    returns (beta, alpha), aligned with a stock's sessions by the caller."""
+    query = select(IndexBar.date, IndexBar.close).where(IndexBar.code == code, IndexBar.close.is_not(None))
+    if start:
+        query = query.where(IndexBar.date >= start)
+    if end:
+        query = query.where(IndexBar.date <= end)
+    rows = session.execute(query.order_by(IndexBar.date)).all()
+    closes: list[float] = [float(close or 0.0) for _, close in rows]  # never None: filtered above
+    return pd.Series(closes, index=pd.Index([day for day, _ in rows], name="date"), name=code, dtype=float)
+
+
+def last_two_index_closes(session: Session, code: str) -> list[tuple[date, float]]:
+    """The index's latest close and the one before it, newest first (fewer when not stored)."""
+    rows = session.execute(
+        select(IndexBar.date, IndexBar.close)
+        .where(IndexBar.code == code, IndexBar.close.is_not(None))
+        .order_by(IndexBar.date.desc())
+        .limit(2)
+    ).all()
+    return [(day, float(close or 0.0)) for day, close in rows]  # never None: filtered above
+
+
 # --- writes (set-based) -----------------------------------------------------------------------
 
 
@@ -285,8 +317,19 @@ def upsert_fundamentals(session: Session, frame: pd.DataFrame) -> int:
     return upsert_columns(session, Fundamental.__table__, columns, key=_FUNDAMENTAL_KEY)  # type: ignore[arg-type]
 
 
+def upsert_index_bars(session: Session, frame: pd.DataFrame, source: str) -> int:
+    """Index bars (INDEX_BAR_COLUMNS) written by ``source``; returns the bars added or changed."""
+    if frame.empty:
+        return 0
+    columns: dict[str, Any] = {c: frame[c].to_numpy() for c in INDEX_BAR_COLUMNS}
+    columns["source"] = [source] * len(frame)
+    return upsert_columns(session, IndexBar.__table__, columns, key=["code", "date"])  # type: ignore[arg-type]
+
+
 def delete_source(session: Session, source: str) -> int:
-    """Remove every stock of ``source`` (bars and fundamentals go with them by cascade)."""
+    """Remove every stock of ``source`` (bars and fundamentals go with them by cascade) and the
+    index bars it wrote."""
+    session.execute(delete(IndexBar).where(IndexBar.source == source))
     codes = select(Stock.code).where(Stock.source == source).scalar_subquery()
     session.execute(delete(Fundamental).where(Fundamental.code.in_(codes)))
     session.execute(delete(DailyBar).where(DailyBar.code.in_(codes)))

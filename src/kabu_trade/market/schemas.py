@@ -147,10 +147,17 @@ class SectorMove(BaseModel):
 
 class Benchmark(BaseModel):
     kind: str = Field(
-        description="equal_weight_universe: the stored data holds no index (TOPIX), so the benchmark "
-        "is the equal-weight average change of the stocks in the universe, named as such"
+        description="index: a stored market index with a close on as_of (TOPIX from J-Quants, or the "
+        "demo's fictional index); equal_weight_universe: no such index is stored (CSV, yfinance), so "
+        "the benchmark is the equal-weight average change of the stocks in the universe, named as such"
     )
     change_pct: float | None = Field(description="percent")
+    code: str | None = Field(
+        None, description="index code (TOPIX, TOPIX_DEMO); null for equal_weight_universe"
+    )
+    name: str | None = Field(None, description="index name, e.g. 'TOPIX' or 'TOPIX (demo)'")
+    close: float | None = Field(None, description="index points on as_of")
+    change: float | None = Field(None, description="index points against the previous session's close")
 
 
 class MarketOverview(BaseModel):

@@ -66,6 +66,7 @@ class SyncReport:
     stocks: int = 0
     bars: int = 0
     fundamentals: int = 0
+    index_bars: int = 0
     steps_done: int = 0
     steps_total: int = 0
     error: str | None = None
@@ -77,7 +78,7 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         """Whether any stored market data changed (chunks a failed run finished count too)."""
-        return bool(self.stocks or self.bars or self.fundamentals)
+        return bool(self.stocks or self.bars or self.fundamentals or self.index_bars)
 
 
 class MarketSync:
@@ -144,6 +145,7 @@ class MarketSync:
             end = min(until or last_completed_session(), provider_end(self.provider, tokyo_today()))
             report.stocks = self._sync_stocks(purge_other)
             self._sync_bars(report, end)
+            report.index_bars = self._sync_index(end)
             if self.provider.names_from_prices:
                 self._sync_stocks(purge_other=False)
             report.fundamentals = self._sync_fundamentals(end)
@@ -238,6 +240,22 @@ class MarketSync:
                 report.steps_done = step
                 self._save_progress(report, session)
             self.progress(step, len(plan), f"{chunk[0]}…{chunk[-1]}")
+
+    def _sync_index(self, end: date) -> int:
+        """The source's market index (TOPIX …) from the session after its last stored bar: one
+        range, one fetch (a few thousand rows at most). A source without an index answers nothing
+        and nothing is written; an unchanged bar is not counted, so a sync with nothing new stays
+        one that changed nothing."""
+        with session_scope(self.context.sessions) as session:
+            last = repository.latest_index_date(session, self.provider.name)
+        start = last + timedelta(days=1) if last else self._history_start()
+        if not sessions_between(start, end):
+            return 0
+        self._check_lease()
+        frame = self.provider.fetch_index_bars(start, end)
+        with session_scope(self.context.sessions) as session:
+            self.lock.fence(session)
+            return repository.upsert_index_bars(session, frame, self.provider.name)
 
     def _sync_fundamentals(self, end: date) -> int:
         with session_scope(self.context.sessions) as session:

@@ -16,7 +16,10 @@ import pytest
 from kabu_trade.market.calendar import sessions_between
 from kabu_trade.market.providers.base import (
     BAR_COLUMNS,
+    DEMO_INDEX,
     FUNDAMENTAL_COLUMNS,
+    INDEX_BAR_COLUMNS,
+    INDEX_NAMES,
     MARKETS,
     PERIOD_TYPES,
     STOCK_COLUMNS,
@@ -376,3 +379,53 @@ def test_returned_frames_are_copies(small: DemoProvider) -> None:
 def test_invalid_arguments_are_refused(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         DemoProvider(**kwargs)  # type: ignore[arg-type]
+
+
+# --- the demo market index --------------------------------------------------------------------
+
+
+def test_the_index_covers_every_session_and_is_named_as_the_demos(small: DemoProvider) -> None:
+    index = small.fetch_index_bars(date(2000, 1, 1), date(2030, 1, 1))
+    assert list(index.columns) == INDEX_BAR_COLUMNS
+    assert set(index["code"]) == {DEMO_INDEX} and INDEX_NAMES[DEMO_INDEX] == "TOPIX (demo)"
+    assert list(index["date"]) == sessions_between(START, END)
+    assert (index["low"] <= index[["open", "close"]].min(axis=1)).all()
+    assert (index["high"] >= index[["open", "close"]].max(axis=1)).all()
+    assert index["close"].between(500, 8000).all()  # a TOPIX-like level, not a stock price
+    assert small.fetch_index_bars(date(2023, 12, 30), date(2023, 12, 31)).empty  # no session
+
+
+def test_the_index_is_deterministic_and_a_later_end_only_appends() -> None:
+    short = DemoProvider(symbols=40, start=START, end=date(2023, 6, 30))
+    long = DemoProvider(symbols=40, start=START, end=date(2024, 12, 30))
+    common = (START, date(2023, 6, 30))
+    pd.testing.assert_frame_equal(
+        short.fetch_index_bars(*common), long.fetch_index_bars(*common), check_exact=True
+    )
+    again = DemoProvider(symbols=40, start=START, end=date(2024, 12, 30))
+    pd.testing.assert_frame_equal(
+        long.fetch_index_bars(START, date(2024, 12, 30)),
+        again.fetch_index_bars(START, date(2024, 12, 30)),
+        check_exact=True,
+    )
+    # Any window is the same rows as the whole series cut to it.
+    whole = long.fetch_index_bars(START, date(2024, 12, 30)).set_index("date")
+    window = long.fetch_index_bars(date(2024, 3, 1), date(2024, 3, 31)).set_index("date")
+    pd.testing.assert_frame_equal(window, whole.loc[window.index], check_exact=True)
+    assert (
+        DemoProvider(symbols=40, start=START, end=END, seed=7)
+        .fetch_index_bars(*common)["close"]
+        .ne(short.fetch_index_bars(*common)["close"])
+        .any()
+    )
+
+
+def test_the_index_moves_with_the_demo_market(small: DemoProvider) -> None:
+    bars = small.fetch_daily_bars(START, END)
+    # Each stock's daily change on a split-free basis, then the equal-weight average per session.
+    bars = bars.sort_values(["code", "date"])
+    previous = bars.groupby("code")["close"].shift() * bars["adj_factor"]
+    universe = (bars["close"] / previous - 1).groupby(bars["date"]).mean().dropna()
+    index = small.fetch_index_bars(START, END).set_index("date")["close"].pct_change().dropna()
+    correlation = np.corrcoef(universe.loc[index.index], index)[0, 1]
+    assert correlation > 0.7, correlation

@@ -27,7 +27,12 @@ from responses import matchers
 from kabu_trade.core.config import Settings
 from kabu_trade.core.errors import InvalidInput, SourceError
 from kabu_trade.market.calendar import sessions_between
-from kabu_trade.market.providers.base import BAR_COLUMNS, FUNDAMENTAL_COLUMNS, STOCK_COLUMNS
+from kabu_trade.market.providers.base import (
+    BAR_COLUMNS,
+    FUNDAMENTAL_COLUMNS,
+    INDEX_BAR_COLUMNS,
+    STOCK_COLUMNS,
+)
 from kabu_trade.market.providers.factory import create_provider
 from kabu_trade.market.providers.jquants import (
     JQuantsProvider,
@@ -646,3 +651,92 @@ def test_the_fins_limit_follows_the_setting(api: responses.RequestsMock, clock: 
     settings = Settings(jquants_api_key=SecretStr("k"), jquants_plan="premium", jquants_fins_per_minute=30)
     made = create_provider(settings, "jquants")
     assert made._client._fins_limiter.max_calls == 30  # type: ignore[attr-defined]
+
+
+# --- TOPIX --------------------------------------------------------------------------------------
+
+TOPIX_URL = f"{BASE}/indices/bars/daily/topix"
+
+
+def serve_topix(
+    api: responses.RequestsMock,
+    *,
+    first_page_status: int = 200,
+    first: date = date(2024, 3, 25),
+    last: date = date(2024, 3, 29),
+) -> None:
+    """TOPIX of 2024-03-25 … 29 in two pages, whatever [first, last] asks for."""
+    asked = {"from": first.isoformat(), "to": last.isoformat()}
+    api.get(
+        TOPIX_URL,
+        status=first_page_status,
+        json=fixture("topix_2024-03-25_p1.json") if first_page_status == 200 else {"message": "Forbidden"},
+        match=[matchers.query_param_matcher(asked)],
+    )
+    api.get(
+        TOPIX_URL,
+        json=fixture("topix_2024-03-25_p2.json"),
+        match=[matchers.query_param_matcher({**asked, "pagination_key": "value1.value2."})],
+    )
+
+
+def test_topix_is_one_range_request_following_pagination(
+    api: responses.RequestsMock, clock: FakeClock
+) -> None:
+    serve_topix(api)
+
+    frame = make_provider(clock).fetch_index_bars(date(2024, 3, 25), date(2024, 3, 29))
+
+    assert [call.request.params for call in api.calls] == [
+        {"from": "2024-03-25", "to": "2024-03-29"},
+        {"from": "2024-03-25", "to": "2024-03-29", "pagination_key": "value1.value2."},
+    ]
+    assert list(frame.columns) == INDEX_BAR_COLUMNS
+    assert set(frame["code"]) == {"TOPIX"}
+    assert list(frame["date"]) == sessions_between(date(2024, 3, 25), date(2024, 3, 29))
+    wednesday = frame[frame["date"] == date(2024, 3, 27)].iloc[0]
+    assert (wednesday["open"], wednesday["high"], wednesday["low"], wednesday["close"]) == (
+        2799.02,
+        2820.03,
+        2795.12,
+        2814.86,
+    )
+
+
+def test_topix_goes_through_the_rate_limiter(api: responses.RequestsMock, clock: FakeClock) -> None:
+    serve_topix(api)
+    provider = make_provider(clock, plan="free", today=date(2024, 6, 28))  # 5 requests a minute
+
+    for _ in range(3):  # 6 requests: the sixth waits for the window
+        provider.fetch_index_bars(date(2024, 3, 25), date(2024, 3, 29))
+
+    assert len(api.calls) == 6
+    assert clock.sleeps == [60.0]
+
+
+def test_topix_outside_the_plan_or_without_a_session_makes_no_request(
+    api: responses.RequestsMock, clock: FakeClock
+) -> None:
+    provider = make_provider(clock, plan="free", today=date(2024, 6, 3))  # serves up to 2024-03-11
+
+    assert provider.fetch_index_bars(date(2024, 3, 25), date(2024, 3, 29)).empty
+    assert provider.fetch_index_bars(date(2024, 3, 23), date(2024, 3, 24)).empty  # a weekend
+    assert len(api.calls) == 0
+
+
+def test_topix_refused_by_the_plan_is_no_index_rather_than_a_failed_sync(
+    api: responses.RequestsMock, clock: FakeClock
+) -> None:
+    serve_topix(api, first_page_status=403)
+
+    frame = make_provider(clock).fetch_index_bars(date(2024, 3, 25), date(2024, 3, 29))
+
+    assert frame.empty and list(frame.columns) == INDEX_BAR_COLUMNS
+    assert len(api.calls) == 1
+
+
+def test_topix_server_errors_are_still_source_errors(api: responses.RequestsMock, clock: FakeClock) -> None:
+    api.get(TOPIX_URL, status=500, json={"message": "Internal Server Error"})
+
+    with pytest.raises(SourceError, match="HTTP 500 for /indices/bars/daily/topix"):
+        make_provider(clock).fetch_index_bars(date(2024, 3, 25), date(2024, 3, 29))

@@ -9,6 +9,10 @@ one is behind:
   on that date, 0.5 on the ex-date of a 1:2 split, otherwise 1.0).
 - ``fetch_fundamentals(start, end, codes)`` → FUNDAMENTAL_COLUMNS, every financial summary
   *disclosed* in [start, end] (point in time).
+- ``fetch_index_bars(start, end)`` → INDEX_BAR_COLUMNS, the daily bars (in index points) of the
+  market index the source publishes, if any: J-Quants' TOPIX, the demo universe's own index. A
+  source without one (CSV, yfinance) answers an empty frame, and the market overview then falls
+  back to the equal-weight universe.
 
 ``codes=None`` means the provider's whole universe. Codes are 4 characters (``7203``, ``130A``).
 A provider that cannot answer raises ``SourceError`` with a message that says what failed; it never
@@ -51,6 +55,12 @@ FUNDAMENTAL_COLUMNS = [
     "total_assets",
     "shares_outstanding",
 ]
+INDEX_BAR_COLUMNS = ["code", "date", "open", "high", "low", "close"]
+# Index codes as stored in ``index_bars.code`` and the names answers show for them. The demo's index
+# is fictional like the rest of the demo data, so it has its own code and never passes for TOPIX.
+TOPIX = "TOPIX"
+DEMO_INDEX = "TOPIX_DEMO"
+INDEX_NAMES = {TOPIX: "TOPIX", DEMO_INDEX: "TOPIX (demo)"}
 # Market segments as stored: lower-case English names of the TSE segments.
 MARKETS = ("prime", "standard", "growth", "other")
 PERIOD_TYPES = ("1Q", "2Q", "3Q", "FY")
@@ -78,6 +88,10 @@ class MarketDataProvider(ABC):
     def fetch_fundamentals(
         self, start: date, end: date, codes: Sequence[str] | None = None
     ) -> pd.DataFrame: ...
+
+    def fetch_index_bars(self, start: date, end: date) -> pd.DataFrame:
+        """The source's market index bars in [start, end]; none unless the source has an index."""
+        return empty_frame(INDEX_BAR_COLUMNS)
 
     def close(self) -> None:  # noqa: B027 - optional hook, most providers hold nothing
         """Release connections; the default holds nothing."""

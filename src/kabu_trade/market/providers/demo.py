@@ -23,6 +23,8 @@ Why it looks the way it does:
   their disclosure date.
 
 Fundamentals start one year before ``start`` so a screen on the first session already sees figures.
+The demo market index ("TOPIX (demo)", code ``TOPIX_DEMO``) is the market factor compounded, so it
+moves with the demo market the way TOPIX moves with the real one.
 """
 
 from __future__ import annotations
@@ -37,7 +39,14 @@ from numpy.typing import NDArray
 
 from kabu_trade.core.clock import tokyo_today
 from kabu_trade.market.calendar import sessions_between
-from kabu_trade.market.providers.base import BAR_COLUMNS, FUNDAMENTAL_COLUMNS, MarketDataProvider, conform
+from kabu_trade.market.providers.base import (
+    BAR_COLUMNS,
+    DEMO_INDEX,
+    FUNDAMENTAL_COLUMNS,
+    INDEX_BAR_COLUMNS,
+    MarketDataProvider,
+    conform,
+)
 from kabu_trade.market.providers.demo_names import SECTORS, listing
 
 Floats = NDArray[np.float64]
@@ -56,7 +65,9 @@ _TICKS = np.array([1.0, 5, 10, 50, 100, 500, 1e3, 5e3, 1e4, 5e4, 1e5])
 
 # Random stream per component; never reorder (it would change every generated universe).
 (_UNIVERSE, _MKT_REGIME, _MKT_NOISE, _CRASH, _SEC_REGIME, _SEC_NOISE, _IDIO, _JUMP, _STK_REGIME,
- _OHLC, _VOLUME, _FUND_LAG, _SURPRISE, _FUND_NOISE) = range(14)  # fmt: skip
+ _OHLC, _VOLUME, _FUND_LAG, _SURPRISE, _FUND_NOISE, _INDEX_OHLC) = range(15)  # fmt: skip
+# The demo index's level on the session before ``start`` (TOPIX stood near 2,000 points in 2022).
+_INDEX_BASE = 2000.0
 
 
 class Split(NamedTuple):
@@ -220,6 +231,24 @@ def _market(seed: int, n: int) -> tuple[Floats, Floats]:
     drift = 0.00025 + _regimes(_rng(seed, _MKT_REGIME), n, 1, 40, 120, 0.0004)[:, 0]
     noise = 0.0095 * vol_mult * _rng(seed, _MKT_NOISE).standard_normal(n)
     return drift + noise + crash, vol_mult
+
+
+def _index_bars(seed: int, n: int) -> dict[str, Floats]:
+    """The demo market index over ``n`` sessions: the market factor every stock's return loads on
+    (``_market``) compounded from ``_INDEX_BASE``, so the index moves with the demo market as TOPIX
+    does with the real one (stocks add beta, sector and their own moves around it). Open, high and
+    low from a stream of their own, shaped like a stock's bar with a broad index's smaller spread.
+    Prefix-stable like everything here: a longer ``n`` only appends sessions."""
+    m, vol_mult = _market(seed, n)
+    close = _INDEX_BASE * np.exp(np.cumsum(m))
+    prev = np.concatenate([[_INDEX_BASE], close[:-1]])
+    noise = _rng(seed, _INDEX_OHLC).standard_normal((n, 3))
+    open_ = prev * np.exp(0.35 * m + 0.002 * noise[:, 0])
+    width = 0.004 * vol_mult + 0.15 * np.abs(m)
+    high = np.maximum(open_, close) * np.exp(width * np.abs(noise[:, 1]))
+    low = np.minimum(open_, close) * np.exp(-width * np.abs(noise[:, 2]))
+    # Published to 0.01 point, as TOPIX is.
+    return {k: np.round(v, 2) for k, v in (("open", open_), ("high", high), ("low", low), ("close", close))}
 
 
 class _Schedule(NamedTuple):
@@ -575,6 +604,20 @@ class DemoProvider(MarketDataProvider):
         if not mask.any():
             return self._no_fundamentals()
         return conform(self._all_fundamentals()[mask], FUNDAMENTAL_COLUMNS)
+
+    def fetch_index_bars(self, start: date, end: date) -> pd.DataFrame:
+        """The demo market index (code ``DEMO_INDEX``, "TOPIX (demo)"): fictional, like the stocks."""
+        layout = self._layout()
+        first = int(np.searchsorted(layout.sessions, start.toordinal(), side="left"))
+        last = max(first, int(np.searchsorted(layout.sessions, end.toordinal(), side="right")))
+        if last == first:
+            return conform(pd.DataFrame(columns=INDEX_BAR_COLUMNS), INDEX_BAR_COLUMNS)
+        # All sessions up to ``last``: one float per session, cheap beside any bar request.
+        points = _index_bars(self.seed, last)
+        frame = pd.DataFrame({"code": DEMO_INDEX, "date": layout.days[first:last]})
+        for column, values in points.items():
+            frame[column] = values[first:last]
+        return frame[INDEX_BAR_COLUMNS]
 
     # -- internals ---------------------------------------------------------------------------
 

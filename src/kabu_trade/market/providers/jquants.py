@@ -5,7 +5,7 @@ What the official client does, and what this module adds:
 - **Auth**: ClientV2 sends the API key in the ``x-api-key`` header. We always pass the key
   explicitly (it would otherwise also read ``JQUANTS_API_KEY`` and ``~/.jquants-api/*.toml``).
 - **Paging**: ClientV2 follows ``pagination_key`` until a page comes without one, for the master,
-  daily bars and fins/summary alike, and returns one DataFrame. We rely on it.
+  daily bars, fins/summary and TOPIX alike, and returns one DataFrame. We rely on it.
 - **Retries**: ClientV2 mounts urllib3 ``Retry(total=3)`` on 429/500/502/503/504 with
   ``backoff_factor=0``: three immediate retries, sleeping only if a Retry-After header comes. J-Quants
   asks clients to wait before retrying a 429 and blocks a key for about five minutes if it keeps
@@ -39,6 +39,7 @@ from kabu_trade.market.calendar import sessions_between
 from kabu_trade.market.providers.base import (
     BAR_COLUMNS,
     FUNDAMENTAL_COLUMNS,
+    INDEX_BAR_COLUMNS,
     MarketDataProvider,
     empty_frame,
 )
@@ -46,6 +47,7 @@ from kabu_trade.market.providers.jquants_mapping import (
     bars_from_daily,
     filter_codes,
     fundamentals_from_summary,
+    index_bars_from_topix,
     stocks_from_master,
     to_api_code,
 )
@@ -341,6 +343,28 @@ class JQuantsProvider(MarketDataProvider):
         frame = fundamentals_from_summary(_concat(frames))
         in_window = frame["disclosed_date"].map(lambda d: days[0] <= d <= days[-1]).astype(bool)
         return filter_codes(frame[in_window], codes)
+
+    def fetch_index_bars(self, start: date, end: date) -> pd.DataFrame:
+        """TOPIX (``/indices/bars/daily/topix``): one request for the whole range, its pages
+        followed by the client, each through the gate like every other call. A plan that does not
+        serve it (HTTP 401/403 here, after the stock calls went through) leaves the benchmark to
+        the equal-weight universe instead of failing the sync."""
+        window = self._window(start, end, "TOPIX")
+        if window is None or not sessions_between(*window):
+            return empty_frame(INDEX_BAR_COLUMNS)
+        first, last = window
+        try:
+            raw: pd.DataFrame = self._call(
+                "/indices/bars/daily/topix",
+                lambda: self._client.get_idx_bars_daily_topix(
+                    from_yyyymmdd=first.isoformat(), to_yyyymmdd=last.isoformat()
+                ),
+            )
+        except JQuantsRefused as exc:
+            log.warning("jquants_topix_refused", plan=self.plan, status=exc.status, detail=exc.detail)
+            return empty_frame(INDEX_BAR_COLUMNS)
+        frame = index_bars_from_topix(raw)
+        return frame[(frame["date"] >= first) & (frame["date"] <= last)].reset_index(drop=True)
 
     def close(self) -> None:
         self._session.close()

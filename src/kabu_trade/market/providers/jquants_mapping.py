@@ -1,8 +1,8 @@
 """J-Quants API V2 payloads → kabu-trade frames: pure functions, no HTTP.
 
 Field names are the V2 ones listed in ``jquantsapi.constants`` (``EQ_MASTER_COLUMNS_V2``,
-``EQ_BARS_DAILY_COLUMNS_V2``, ``FIN_SUMMARY_COLUMNS_V2``). The dicts below are the whole mapping;
-the functions only apply them.
+``EQ_BARS_DAILY_COLUMNS_V2``, ``FIN_SUMMARY_COLUMNS_V2``, ``INDICES_TOPIX_COLUMNS_V2``). The dicts
+below are the whole mapping; the functions only apply them.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ import structlog
 from kabu_trade.market.providers.base import (
     BAR_COLUMNS,
     FUNDAMENTAL_COLUMNS,
+    INDEX_BAR_COLUMNS,
     PERIOD_TYPES,
     STOCK_COLUMNS,
+    TOPIX,
     conform,
     empty_frame,
 )
@@ -54,6 +56,9 @@ BAR_FIELDS: dict[str, str] = {
     "turnover": "Va",
     "adj_factor": "AdjFactor",
 }
+
+# kabu-trade column → /v2/indices/bars/daily/topix field (INDICES_TOPIX_COLUMNS_V2), index points.
+TOPIX_FIELDS: dict[str, str] = {"date": "Date", "open": "O", "high": "H", "low": "L", "close": "C"}
 
 # kabu-trade column → /v2/fins/summary field. Amounts in yen, per-share figures in yen; P&L figures
 # are cumulative from the start of the fiscal year (3Q = nine months), as J-Quants documents them.
@@ -157,6 +162,19 @@ def bars_from_daily(raw: pd.DataFrame) -> pd.DataFrame:
     frame.insert(0, "code", _text(raw, "Code").map(to_kabu_code))
     frame = frame[frame["date"].notna()]
     return conform(frame.drop_duplicates(["code", "date"], keep="last"), BAR_COLUMNS)
+
+
+def index_bars_from_topix(raw: pd.DataFrame) -> pd.DataFrame:
+    """Map TOPIX daily bars to INDEX_BAR_COLUMNS under the code ``TOPIX``; one row per date."""
+    if raw.empty:
+        return empty_frame(INDEX_BAR_COLUMNS)
+    frame = pd.DataFrame(
+        {column: _numbers(raw, field) for column, field in TOPIX_FIELDS.items() if column != "date"}
+    )
+    frame.insert(0, "date", _dates(raw, "Date"))
+    frame.insert(0, "code", TOPIX)
+    frame = frame[frame["date"].notna()]
+    return conform(frame.drop_duplicates("date", keep="last"), INDEX_BAR_COLUMNS)
 
 
 def fundamentals_from_summary(raw: pd.DataFrame) -> pd.DataFrame:
