@@ -14,8 +14,10 @@ test.describe('investor journey', () => {
     await signIn(page)
     await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible()
     await expect(page.getByText(/demo/i).first()).toBeVisible() // the demo banner
-    // The market's latest session; the demo has no index, so the benchmark says what it is.
+    // The market's latest session against the demo's own index, named as the demo's, beside the
+    // equal-weight average of all stocks.
     await expect(page.getByRole('heading', { name: 'Market overview' })).toBeVisible()
+    await expect(page.getByText('TOPIX (demo)', { exact: true })).toBeVisible()
     await expect(page.getByText('Equal-weight average of all stocks')).toBeVisible()
 
     // By name: the dashboard has other comboboxes (the watchlist form's policy select).

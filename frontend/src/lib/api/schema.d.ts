@@ -1019,7 +1019,7 @@ export interface components {
         Benchmark: {
             /**
              * Kind
-             * @description equal_weight_universe: the stored data holds no index (TOPIX), so the benchmark is the equal-weight average change of the stocks in the universe, named as such
+             * @description index: a stored market index with a close on as_of (TOPIX from J-Quants, or the demo's fictional index); equal_weight_universe: no such index is stored (CSV, yfinance), so the benchmark is the equal-weight average change of the stocks in the universe, named as such
              */
             kind: string;
             /**
@@ -1027,6 +1027,26 @@ export interface components {
              * @description percent
              */
             change_pct: number | null;
+            /**
+             * Code
+             * @description index code (TOPIX, TOPIX_DEMO); null for equal_weight_universe
+             */
+            code?: string | null;
+            /**
+             * Name
+             * @description index name, e.g. 'TOPIX' or 'TOPIX (demo)'
+             */
+            name?: string | null;
+            /**
+             * Close
+             * @description index points on as_of
+             */
+            close?: number | null;
+            /**
+             * Change
+             * @description index points against the previous session's close
+             */
+            change?: number | null;
         };
         /** Body_import_csv_api_v1_data_source_csv_import_post */
         Body_import_csv_api_v1_data_source_csv_import_post: {

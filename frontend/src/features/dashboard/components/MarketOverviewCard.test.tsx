@@ -77,4 +77,38 @@ describe('MarketOverviewCard', () => {
     renderWithProviders(<MarketOverviewCard />)
     expect(await screen.findByText(/No prices yet/)).toBeInTheDocument()
   })
+
+  it('shows the stored index by its name, with its close and change, beside the universe average', async () => {
+    await i18n.changeLanguage('ja')
+    const topix = {
+      kind: 'index',
+      code: 'TOPIX',
+      name: 'TOPIX',
+      close: 2525.5,
+      change: -25.25,
+      change_pct: -0.9899,
+    }
+    mockApi([{ path: '/api/v1/market/overview', body: { ...overview, benchmark: topix } }])
+    const { unmount } = renderWithProviders(<MarketOverviewCard />)
+    await screen.findByText('TOPIX（東証株価指数）')
+    const card = document.getElementById('market-overview')!
+    expect(card.querySelector('.market-overview__move.change--down')).toHaveTextContent('0.99%')
+    expect(card.querySelector('.market-overview__index-close')).toHaveTextContent('2,525.50 ポイント')
+    expect(card.querySelector('.market-overview__index-change.change--down')).toHaveTextContent('25.25 ポイント')
+    expect(card.querySelector('.market-overview__average')).toHaveTextContent('全銘柄の単純平均')
+    expect(card.querySelector('.market-overview__average .change--up')).toHaveTextContent('0.41%')
+    expect(screen.queryByText(/指数（TOPIX など）がないため/)).not.toBeInTheDocument()
+    expect(screen.getByText('前営業日の終値との比較です。')).toBeInTheDocument()
+    unmount()
+
+    await i18n.changeLanguage('en')
+    const demo = { ...topix, code: 'TOPIX_DEMO', name: 'TOPIX (demo)', change: 12, change_pct: 0.5 }
+    mockApi([{ path: '/api/v1/market/overview', body: { ...overview, benchmark: demo } }])
+    renderWithProviders(<MarketOverviewCard />)
+    expect(await screen.findByText('TOPIX (demo)')).toBeInTheDocument()
+    expect(screen.getByText('A fictional index of the demo data, not the real TOPIX.')).toBeInTheDocument()
+    const demoCard = document.getElementById('market-overview')!
+    expect(demoCard.querySelector('.market-overview__index-change.change--up')).toHaveTextContent('12.00 points')
+    expect(demoCard.querySelector('.market-overview__index-close')).toHaveTextContent('2,525.50 points')
+  })
 })

@@ -3,7 +3,7 @@ import { Change } from '@/components/Change'
 import { EmptyState } from '@/components/EmptyState'
 import { ErrorMessage } from '@/components/ErrorMessage'
 import { SkeletonBlock } from '@/components/Skeleton'
-import type { SectorMove } from '@/lib/api/types'
+import type { MarketOverview, SectorMove } from '@/lib/api/types'
 import { useFormat, type Formatters } from '@/lib/format'
 import { sectorName } from '@/lib/stockNames'
 import { useMarketOverview } from '../hooks/queries'
@@ -13,9 +13,10 @@ import { useMarketT, type MarketT } from '../marketI18n'
 const SECTORS_EACH_END = 3
 
 /**
- * The latest session at a glance (GET /market/overview): the benchmark — the equal-weight average
- * of the universe, named as such, since the stored data has no index —, the advance/decline
- * breadth and the sectors that moved most, with every sector one click away.
+ * The latest session at a glance (GET /market/overview): the benchmark — the stored index (TOPIX,
+ * or the demo's fictional one, named as such) when it has the session, else the equal-weight
+ * average of the universe, named as such —, the advance/decline breadth and the sectors that moved
+ * most, with every sector one click away.
  */
 export function MarketOverviewCard() {
   const { t, i18n } = useMarketT()
@@ -54,11 +55,7 @@ export function MarketOverviewCard() {
   return (
     <Card title={t('title')} id="market-overview" className="market-overview">
       <p className="market-overview__asof muted">{t('asOf', { date: fmt.date(data.as_of) })}</p>
-      <div className="market-overview__benchmark">
-        <span className="market-overview__label">{t('benchmark')}</span>
-        <Change className="market-overview__move" value={data.benchmark.change_pct} format={(m) => fmt.pct(m)} />
-        <p className="footnote">{t('benchmarkNote')}</p>
-      </div>
+      <Benchmark data={data} fmt={fmt} t={t} />
       <div className="market-overview__breadth">
         <span className="market-overview__label">{t('breadth')}</span>
         <div className="breadth-bar" role="img" aria-label={t('breadthLabel', { up, down, flat, n })}>
@@ -95,6 +92,44 @@ export function MarketOverviewCard() {
         <SectorList sectors={strongest} lang={i18n.language} fmt={fmt} t={t} />
       )}
     </Card>
+  )
+}
+
+/** Index codes the server stores (market/providers/base.py) → the card's name for them. */
+const INDEX_LABELS: Record<string, 'indexTopix' | 'indexDemo'> = { TOPIX: 'indexTopix', TOPIX_DEMO: 'indexDemo' }
+
+function Benchmark({ data, fmt, t }: { data: MarketOverview; fmt: Formatters; t: MarketT }) {
+  const benchmark = data.benchmark
+  const pct = (m: number) => fmt.pct(m)
+  if (benchmark.kind !== 'index') {
+    return (
+      <div className="market-overview__benchmark">
+        <span className="market-overview__label">{t('benchmark')}</span>
+        <Change className="market-overview__move" value={benchmark.change_pct} format={pct} />
+        <p className="footnote">{t('benchmarkNote')}</p>
+      </div>
+    )
+  }
+  const label = INDEX_LABELS[benchmark.code ?? '']
+  const demo = benchmark.code === 'TOPIX_DEMO'
+  return (
+    <div className="market-overview__benchmark market-overview__benchmark--index">
+      <span className="market-overview__label">{label ? t(label) : (benchmark.name ?? benchmark.code)}</span>
+      <Change className="market-overview__move" value={benchmark.change_pct} format={pct} />
+      <p className="market-overview__index">
+        <span className="market-overview__index-close">{t('indexClose', { close: fmt.number(benchmark.close, 2) })}</span>{' '}
+        <Change
+          className="market-overview__index-change"
+          value={benchmark.change}
+          format={(m) => t('indexPoints', { n: fmt.number(m, 2) })}
+        />
+      </p>
+      <p className="market-overview__average">
+        <span className="muted">{t('benchmark')}</span>{' '}
+        <Change value={data.average_change_pct} format={pct} />
+      </p>
+      <p className="footnote">{demo ? t('indexDemoNote') : t('indexNote')}</p>
+    </div>
   )
 }
 
