@@ -10,7 +10,9 @@
 // - /v2/equities/master: the recorded listed master (8 issues);
 // - /v2/equities/bars/daily?date=D (or ?code=C&from=&to=): the bars recorded on 2024-03-28, dated D;
 // - /v2/fins/summary?date=D: the disclosures recorded on 2024-05-08 on the first session asked on or
-//   after 8 May of each year (their dates moved by as many years), nothing on other days.
+//   after 8 May of each year (their dates moved by as many years), nothing on other days;
+// - /v2/indices/bars/daily/topix?from=&to=: the TOPIX bars recorded on 2024-03-25…29, cycled over
+//   the weekdays asked for (drifting like the stocks' bars).
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { dirname, resolve } from 'node:path'
@@ -23,6 +25,7 @@ const recorded = (name) => JSON.parse(readFileSync(resolve(FIXTURES, name), 'utf
 const master = recorded('equities_master.json')
 const bars = recorded('bars_daily_2024-03-28.json').data
 const summaries = recorded('fins_summary_2024-05-08.json').data
+const topix = [...recorded('topix_2024-03-25_p1.json').data, ...recorded('topix_2024-03-25_p2.json').data]
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 /** A recorded row moved to another date: every date field shifted by `years`. */
@@ -54,6 +57,15 @@ function barsOn(day, code) {
       Date: day,
       ...Object.fromEntries(['O', 'H', 'L', 'C', 'AdjO', 'AdjH', 'AdjL', 'AdjC'].map((field) => [field, price(row[field])])),
     }))
+}
+
+/** TOPIX on each weekday from `from` to `to`: the recorded bars in turn, with the stocks' drift. */
+function topixBetween(from, to) {
+  return weekdays(from, to).map((day, i) => {
+    const drift = 1 + 0.01 * Math.sin(Date.parse(day) / 86_400_000 / 3)
+    const row = topix[i % topix.length]
+    return { Date: day, ...Object.fromEntries(['O', 'H', 'L', 'C'].map((f) => [f, Math.round(row[f] * drift * 100) / 100])) }
+  })
 }
 
 const servedYears = new Set()
@@ -89,6 +101,8 @@ const server = createServer((request, response) => {
       if (code) return answer(response, 200, { data: summaries.filter((row) => row.Code === code) })
       return answer(response, 200, { data: summariesOn(query.get('date')) })
     }
+    case '/v2/indices/bars/daily/topix':
+      return answer(response, 200, { data: topixBetween(query.get('from'), query.get('to')) })
     default:
       return answer(response, 404, { message: `not recorded: ${url.pathname}` })
   }
