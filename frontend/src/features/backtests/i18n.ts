@@ -7,6 +7,10 @@ const ja = {
   new: '新しいバックテスト',
   compare: '比較',
   back: 'バックテスト一覧へ',
+  lookahead: {
+    none: '先読みなし：{{cuts}} か所で切ったデータの判断と売買がすべて一致しました。',
+    found: '先読みの疑いが {{count}} 件あります（切ったデータとの違い）：',
+  },
   form: {
     policy: '投資方針',
     choosePolicy: '選んでください',
@@ -30,6 +34,8 @@ const ja = {
     maxPositions: '最大保有銘柄数',
     sizing: '1 銘柄あたりの金額',
     sizings: { equal: '均等（資金を銘柄数で等分）', risk: 'リスク基準（損切り幅から決める）' },
+    checkLookahead: '先読みがないことも確かめる',
+    checkLookaheadHint: '途中の日で切ったデータで再実行し、判断が変わらないかを比べます（数倍の時間がかかります）。',
     submit: 'バックテストを開始',
     submitting: '送信しています…',
     positive: '0 より大きい数を入力してください',
@@ -147,6 +153,10 @@ const en: typeof ja = {
   new: 'New backtest',
   compare: 'Compare',
   back: 'All backtests',
+  lookahead: {
+    none: 'No look-ahead: decisions and trades agree with the data cut at {{cuts}} sessions.',
+    found: '{{count}} signs of look-ahead (differences from the cut data):',
+  },
   form: {
     policy: 'Policy',
     choosePolicy: 'Choose one',
@@ -170,6 +180,8 @@ const en: typeof ja = {
     maxPositions: 'Positions at most',
     sizing: 'Position size',
     sizings: { equal: 'Equal (cash split evenly)', risk: 'Risk-based (from the stop distance)' },
+    checkLookahead: 'Also prove there is no look-ahead',
+    checkLookaheadHint: 'Reruns on data cut at several sessions and compares every decision (takes several times as long).',
     submit: 'Run backtest',
     submitting: 'Sending…',
     positive: 'Enter a number above 0',

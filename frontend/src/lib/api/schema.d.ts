@@ -920,6 +920,12 @@ export interface components {
              * @enum {string}
              */
             lang: "ja" | "en";
+            /**
+             * Check Lookahead
+             * @description also rerun the backtest on data cut at several sessions and started later; the result's lookahead part lists every signal, decision or trade that differs (none: no look-ahead)
+             * @default false
+             */
+            check_lookahead: boolean;
         };
         /**
          * BacktestJob

@@ -58,6 +58,7 @@ export function BacktestForm({ start, pending, error, onSubmit }: BacktestFormPr
   const [slippage, setSlippage] = useState(String(p.slippage_bps ?? 0))
   const [maxPositions, setMaxPositions] = useState(String(p.max_positions ?? 10))
   const [sizing, setSizing] = useState<'equal' | 'risk'>(p.sizing === 'risk' ? 'risk' : 'equal')
+  const [checkLookahead, setCheckLookahead] = useState(false)
   const [local, setLocal] = useState<Partial<Record<FieldName, string>>>({})
   const versions = usePolicyVersions(policyId)
 
@@ -108,6 +109,7 @@ export function BacktestForm({ start, pending, error, onSubmit }: BacktestFormPr
       min_match_score: 60,
       min_recommendation: 'buy',
       lang: currentLanguage(),
+      check_lookahead: checkLookahead,
     })
   }
 
@@ -225,6 +227,13 @@ export function BacktestForm({ start, pending, error, onSubmit }: BacktestFormPr
             </select>
           )}
         </Field>
+      </div>
+      <div>
+        <label className="bt-check">
+          <input type="checkbox" checked={checkLookahead} onChange={(e) => setCheckLookahead(e.target.checked)} />
+          <span>{t('form.checkLookahead')}</span>
+        </label>
+        <p className="field__hint">{t('form.checkLookaheadHint')}</p>
       </div>
       {formLevel ? <ErrorMessage error={formLevel} compact /> : null}
       <div>

@@ -30,6 +30,22 @@ export function ResultView({ result }: { result: BacktestResult }) {
   const yen = (value: number) => fmt.yen(value, { compact: true })
   return (
     <div className="bt-result">
+      {result.lookahead?.checked ? (
+        result.lookahead.differences.length === 0 ? (
+          <p className="chip chip--ok" role="status">
+            {t('lookahead.none', { cuts: result.lookahead.cuts.length })}
+          </p>
+        ) : (
+          <div className="bt-lookahead" role="alert">
+            <p>{t('lookahead.found', { count: result.lookahead.differences.length })}</p>
+            <ul>
+              {result.lookahead.differences.slice(0, 20).map((d, i) => (
+                <li key={i}>{d.text}</li>
+              ))}
+            </ul>
+          </div>
+        )
+      ) : null}
       <StatsCards summary={summary} />
       <div className="bt-charts">
         <ChartFigure

@@ -90,6 +90,34 @@ describe('new backtest form', () => {
   })
 })
 
+describe('the look-ahead check', () => {
+  it('is asked for with its switch, and its outcome heads the result', async () => {
+    const { calls } = api([{ method: 'POST', path: '/api/v1/backtests', status: 202, body: { ...running, id: 42 } }])
+    renderWithProviders(<NewBacktestPage />, { route: '/backtests/new?policy=1', path: '/backtests/new' })
+    await waitFor(() => expect(screen.getByLabelText('開始日')).toHaveValue('2024-06-30'))
+    await userEvent.click(screen.getByRole('checkbox', { name: '先読みがないことも確かめる' }))
+    await userEvent.click(screen.getByRole('button', { name: 'バックテストを開始' }))
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true))
+    expect(JSON.parse(calls.find((c) => c.method === 'POST')!.body)).toMatchObject({ check_lookahead: true })
+  })
+
+  it('says so when nothing differs, and lists what differs otherwise', async () => {
+    const checked = (differences: { text: string }[]) => ({
+      ...succeeded,
+      result: { ...momentumResult, lookahead: { checked: true, cuts: ['2024-03-01', '2024-06-03'], differences } },
+    })
+    api([{ path: '/api/v1/backtests/3', body: checked([]) }])
+    const { unmount } = renderWithProviders(<BacktestPage />, { route: '/backtests/3', path: '/backtests/:id' })
+    expect(await screen.findByText(/先読みなし：2 か所で切ったデータの判断と売買がすべて一致しました/)).toBeInTheDocument()
+    unmount()
+    api([{ path: '/api/v1/backtests/3', body: checked([{ text: 'rsi_14 differs on 2024-03-01 for 7203' }]) }])
+    renderWithProviders(<BacktestPage />, { route: '/backtests/3', path: '/backtests/:id' })
+    const alert = await screen.findByRole('alert')
+    expect(alert).toHaveTextContent('先読みの疑いが 1 件あります')
+    expect(alert).toHaveTextContent('rsi_14 differs on 2024-03-01 for 7203')
+  })
+})
+
 describe('a run', () => {
   it('while the worker runs it: the job’s progress in words', async () => {
     api([{ path: '/api/v1/backtests/4', body: running }])

@@ -82,6 +82,8 @@ export interface BacktestResult {
   equity: EquityPoint[]
   trades: Trade[]
   monthly_returns: MonthlyReturn[]
+  /** The look-ahead check, when the run asked for it (each difference says what, where and when). */
+  lookahead?: { checked: boolean; cuts: string[]; differences: { text: string }[] }
 }
 
 /** The parameters stored with a run (params of BacktestRead). */
