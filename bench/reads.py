@@ -1,7 +1,7 @@
 """Cached reads through a real server: the stock list, a stock's detail and a year of its prices.
 
     python -m bench reads                 # 4,000 stocks, SQLite and PostgreSQL + Redis
-    python -m bench reads --quick         # 320 stocks, 1.5 s runs (about 30 s a backend)
+    python -m bench reads --quick         # 320 stocks, 2 s runs (about 35 s a backend)
     python -m bench reads --backends sqlite --seconds 10 --repeat 3
 
 Each backend gets a fresh database (a temporary SQLite file; a PostgreSQL database of its own and
@@ -589,7 +589,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[str]:
 
 def main(argv: Sequence[str] = ()) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench reads", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="320 stocks, 1.5 s runs, one repetition")
+    parser.add_argument("--quick", action="store_true", help="320 stocks, 2 s runs, one repetition")
     parser.add_argument("--backends", default="sqlite,postgres", help="sqlite, postgres or both")
     parser.add_argument("--symbols", type=int, default=None)
     parser.add_argument("--sample", type=int, default=100, help="stocks with bars (detail, prices)")
@@ -600,7 +600,7 @@ def main(argv: Sequence[str] = ()) -> None:
     args = parser.parse_args(list(argv))
     args.screen_repeat = args.screen_repeat or (3 if args.quick else 15)
     args.symbols = args.symbols or (320 if args.quick else 4000)
-    args.seconds = args.seconds or (1.5 if args.quick else 10.0)
+    args.seconds = args.seconds or (2.0 if args.quick else 10.0)
     args.repeat = args.repeat or (1 if args.quick else 3)
     if shutil.which("wrk") is None:
         raise SystemExit(f"bench reads needs wrk (an HTTP load generator): {WRK_INSTALL}")
