@@ -159,6 +159,55 @@ def test_fundamentals_are_point_in_time_and_incremental(context_factory: Context
         assert session.scalar(sa.select(sa.func.max(Fundamental.disclosed_date))) <= END  # type: ignore[operator]
 
 
+class ByDateProvider(RealLookingProvider):
+    """The demo data from a source that answers one session per call (as J-Quants does)."""
+
+    name = "demo"
+    is_demo = True
+    fetches_by_date = True
+
+    def __init__(self, inner: DemoProvider) -> None:
+        super().__init__(inner)
+        self.fundamental_ranges: list[tuple[date, date]] = []
+
+    def fetch_fundamentals(self, start: date, end: date, codes: Sequence[str] | None = None) -> pd.DataFrame:
+        self.fundamental_ranges.append((start, end))
+        return super().fetch_fundamentals(start, end, codes)
+
+
+def _disclosures(context: AppContext) -> list[tuple[str, date]]:
+    with session_scope(context.sessions) as session:
+        rows = session.execute(
+            sa.select(Fundamental.code, Fundamental.disclosed_date).order_by(
+                Fundamental.code, Fundamental.disclosed_date
+            )
+        )
+        return [(code, day) for code, day in rows]
+
+
+def test_a_by_date_source_gets_its_disclosures_a_few_weeks_at_a_time_with_progress(
+    context_factory: ContextFactory,
+) -> None:
+    from kabu_trade.market.sync import FUNDAMENTALS_SESSIONS_PER_CHUNK
+
+    context, reference = context_factory("sqlite"), context_factory("sqlite")
+    steps: list[tuple[int, int, str]] = []
+    provider = ByDateProvider(_demo())
+    report = MarketSync(context, provider, progress=lambda *step: steps.append(step)).run(until=END)
+    # Every call covers at most a chunk of sessions, the chunks follow one another, and each is
+    # reported as a step of its own phase (the job's time left counts these minutes too).
+    assert len(provider.fundamental_ranges) > 1
+    for first, last in provider.fundamental_ranges:
+        assert len(sessions_between(first, last)) <= FUNDAMENTALS_SESSIONS_PER_CHUNK
+    disclosure_steps = [s for s in steps if s[2].startswith("disclosures ")]
+    assert [s[0] for s in disclosure_steps] == list(range(1, len(provider.fundamental_ranges) + 1))
+    assert {s[1] for s in disclosure_steps} == {len(provider.fundamental_ranges)}
+    assert disclosure_steps[-1][2] == "disclosures {}…{}".format(*provider.fundamental_ranges[-1])
+    # What is stored is what one call for the whole range stores.
+    MarketSync(reference, _demo()).run(until=END)
+    assert report.fundamentals > 0 and _disclosures(context) == _disclosures(reference)
+
+
 def _index(context: AppContext) -> pd.DataFrame:
     with session_scope(context.sessions) as session:
         rows = session.scalars(sa.select(IndexBar).order_by(IndexBar.code, IndexBar.date)).all()

@@ -53,6 +53,9 @@ FUNDAMENTALS_LEAD = timedelta(days=400)
 # synced. Every sync therefore asks again for the last few sessions (an upsert: unchanged rows
 # are not counted as changes).
 FUNDAMENTALS_REFETCH_SESSIONS = 3
+# Sessions of disclosures a by-date source fetches and writes at a time (20 s at J-Quants' /fins
+# limit of 60 requests a minute).
+FUNDAMENTALS_SESSIONS_PER_CHUNK = 20
 Progress = Callable[[int, int, str], None]
 
 
@@ -268,12 +271,24 @@ class MarketSync:
             start = min(start, recent[0])
         if start > end:
             return 0
-        self._check_lease()
-        frame = self.provider.fetch_fundamentals(start, end)
-        with session_scope(self.context.sessions) as session:
-            self.lock.fence(session)
-            known = set(repository.stock_codes(session))
-            return repository.upsert_fundamentals(session, frame[frame["code"].isin(known)])
+        # A by-date source asks once per session (J-Quants: a first sync wants over a year of them,
+        # at 60 a minute): fetched and written a few weeks at a time, with progress, so that the
+        # job's time left covers those minutes and an interrupted sync keeps what it wrote.
+        days = sessions_between(start, end) if self.provider.fetches_by_date else []
+        step = FUNDAMENTALS_SESSIONS_PER_CHUNK
+        ranges = [(days[i], days[min(i + step, len(days)) - 1]) for i in range(0, len(days), step)]
+        ranges = ranges or [(start, end)]
+        written = 0
+        for done, (first, last) in enumerate(ranges, start=1):
+            self._check_lease()
+            frame = self.provider.fetch_fundamentals(first, last)
+            with session_scope(self.context.sessions) as session:
+                self.lock.fence(session)
+                known = set(repository.stock_codes(session))
+                written += repository.upsert_fundamentals(session, frame[frame["code"].isin(known)])
+            if len(ranges) > 1:
+                self.progress(done, len(ranges), f"disclosures {first}…{last}")
+        return written
 
     # -- run bookkeeping ------------------------------------------------------------------------
 

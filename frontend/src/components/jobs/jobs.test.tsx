@@ -50,6 +50,7 @@ describe('useJobText', () => {
   it('names the step: a chunk of dates, of codes, the metrics', () => {
     expect(say((text) => text.step('2022-01-04…2022-03-03'))).toBe('2022/01/04〜2022/03/03 の株価')
     expect(say((text) => text.step('1301…1400'))).toBe('1301〜1400')
+    expect(say((text) => text.step('disclosures 2023-01-04…2023-02-01'))).toBe('2023/01/04〜2023/02/01 の決算・財務情報')
     expect(say((text) => text.step('metrics'))).toBe('指標とスコアを計算しています')
   })
 

@@ -8,6 +8,7 @@ const KINDS = ['sync', 'refresh', 'backtest'] as const
 /** A backtest's steps (backtests/service.py): "stocks 201–400 of 800", then "simulating". */
 const BACKTEST_STOCKS = /^stocks (\d+)–(\d+) of (\d+)$/
 const DAY = /^\d{4}-\d{2}-\d{2}$/
+const DISCLOSURES = /^disclosures (\d{4}-\d{2}-\d{2})…(\d{4}-\d{2}-\d{2})$/
 
 /** The words for a job, in the UI language: its kind, its current step, its outcome. */
 export interface JobText {
@@ -35,6 +36,8 @@ function makeJobText(t: JobsT, fmt: Formatters): JobText {
       if (!label) return null
       if (label === 'metrics') return t('progress.metrics')
       if (label === 'simulating') return t('progress.simulating')
+      const disclosures = DISCLOSURES.exec(label)
+      if (disclosures) return t('progress.disclosures', { from: fmt.date(disclosures[1]!), to: fmt.date(disclosures[2]!) })
       const stocks = BACKTEST_STOCKS.exec(label)
       if (stocks) return t('progress.stocks', { from: fmt.number(Number(stocks[1])), to: fmt.number(Number(stocks[2])), total: fmt.number(Number(stocks[3])) })
       // A sync reports the chunk it wrote as "first…last" (dates, or codes for some sources).
