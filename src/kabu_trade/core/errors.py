@@ -236,7 +236,8 @@ def install_error_handlers(app: FastAPI, account_language: AccountLanguage | Non
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
         lang = await language(request)
         # An error may list every invalid value (e.g. each bad row of an uploaded file).
-        extra = {"errors": exc.errors} if getattr(exc, "errors", None) else {}
+        errors = getattr(exc, "errors", None)
+        extra = {"errors": errors} if errors else {}
         return _answer(
             error_body(exc.error, exc.message(lang), exc.field, **extra), exc.status_code, lang, exc.headers
         )

@@ -266,7 +266,8 @@ def bars_from_long(frame: pd.DataFrame, sessions: Dates | None = None) -> Bars:
 
     def need(name: str) -> Floats:
         found = grid(name)
-        assert found is not None  # a required column, checked above
+        if found is None:  # a required column, checked above: only a change of that check gets here
+            raise EngineInputError(f"bars.{name}", "is missing")
         return found
 
     factor = grid("adj_factor")
